@@ -1,0 +1,5 @@
+"""``python -m silobreak``."""
+
+from silobreak.cli import main
+
+main()

@@ -1,0 +1,34 @@
+"""The ``silobreak`` command line: one module per command group."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from silobreak import __version__
+from silobreak.cli.context import CliContext
+from silobreak.cli.dataset import dataset_group
+from silobreak.cli.demo import demo_command
+from silobreak.cli.export import export_group
+from silobreak.cli.ingest import ingest_command
+from silobreak.cli.org import org_group
+from silobreak.cli.quarantine import quarantine_group
+from silobreak.cli.scenario import scenario_group
+from silobreak.store import DEFAULT_WORKSPACE
+
+
+@click.group()
+@click.option("--workspace", envvar="SILOBREAK_WORKSPACE", default=DEFAULT_WORKSPACE,
+              show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Workspace folder (env SILOBREAK_WORKSPACE).")
+@click.version_option(__version__, prog_name="silobreak")
+@click.pass_context
+def main(ctx: click.Context, workspace: Path) -> None:
+    """silobreak: pool what organizations know about illicit economies and find convergences."""
+    ctx.obj = CliContext(workspace)
+
+
+for command in (org_group, dataset_group, ingest_command, quarantine_group, export_group,
+                scenario_group, demo_command):
+    main.add_command(command)

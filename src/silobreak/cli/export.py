@@ -1,0 +1,36 @@
+"""``silobreak export``: statements now; the resolver and convergences in later issues."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from silobreak.cli.context import CliContext, console, pass_ctx
+from silobreak.export.statements import EXPORT_FORMATS, export_statements
+from silobreak.policy.viewer import SYSTEM
+
+
+@click.group("export")
+def export_group() -> None:
+    """Write data out for other tools."""
+
+
+@export_group.command("statements")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="csv",
+              show_default=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dataset", default=None, help="Only this dataset.")
+@click.option("--qualify-ids", is_flag=True,
+              help="ftm only: prefix entity ids (and references) with their dataset, so ids "
+                   "from different datasets cannot collide.")
+@pass_ctx
+def export_statements_command(
+    ctx: CliContext, fmt: str, out: Path, dataset: str | None, qualify_ids: bool
+) -> None:
+    """Export statements (csv, parquet) or entities (ftm: FtM JSON lines)."""
+    with ctx.store(read_only=True) as store:
+        count = export_statements(store, SYSTEM, fmt, out, dataset=dataset,
+                                  qualify_ids=qualify_ids)
+    what = "entities" if fmt == "ftm" else "statements"
+    console.print(f"wrote {count:,} {what} to {out}")

@@ -1,0 +1,1 @@
+"""The data model: FollowTheMoney entities as statements, with provenance and sharing markings."""

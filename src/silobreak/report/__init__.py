@@ -1,0 +1,1 @@
+"""Reports: self-contained HTML pages with charts, written from what a viewer may see."""

@@ -1,0 +1,69 @@
+"""The workspace report: organizations, datasets, domains, statement counts and quarantine.
+
+Later pipeline stages (resolution, convergence, finance) add their own sections here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import Environment, select_autoescape
+
+from silobreak import __version__
+from silobreak.model.taxonomy import taxonomy
+from silobreak.policy.viewer import Viewer
+from silobreak.report.charts import TLP_COLOURS, bar_chart, matrix
+from silobreak.store.base import Store
+
+
+def render_report(store: Store, viewer: Viewer, title: str = "silobreak workspace") -> str:
+    """Render the report as one self-contained HTML page for what ``viewer`` may see."""
+    datasets = store.dataset_stats(viewer)
+    orgs = store.list_orgs()
+    schemata = store.schema_stats(viewer)
+    quarantine = store.list_quarantine(viewer, limit=200)
+    loads = store.list_loads(viewer)
+    domains = list(taxonomy().domains)
+    cells: dict[tuple[str, str], int] = {}
+    for ds in datasets:
+        for domain in ds.domains:
+            cells[(ds.org, domain)] = cells.get((ds.org, domain), 0) + ds.entities
+    chart = bar_chart(
+        [(ds.dataset, ds.statements, TLP_COLOURS.get(ds.marking, "#999")) for ds in datasets]
+    )
+    schema_chart = bar_chart([(name, ents, "#5b8def") for name, ents, _ in schemata[:15]])
+    env = Environment(autoescape=select_autoescape(default=True))
+    template = env.from_string(
+        resources.files("silobreak.report").joinpath("templates", "report.html.j2")
+        .read_text("utf-8")
+    )
+    per_org = {o.name: sum(1 for d in datasets if d.org == o.name) for o in orgs}
+    return template.render(
+        title=title,
+        version=__version__,
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        orgs=orgs,
+        per_org=per_org,
+        datasets=datasets,
+        totals={
+            "orgs": len(orgs),
+            "datasets": len(datasets),
+            "entities": sum(d.entities for d in datasets),
+            "statements": sum(d.statements for d in datasets),
+            "quarantined": sum(d.quarantined for d in datasets),
+        },
+        chart=chart,
+        schema_chart=schema_chart,
+        domain_matrix=matrix([o.name for o in orgs], domains, cells),
+        quarantine=quarantine,
+        loads=loads,
+        tlp=TLP_COLOURS,
+    )
+
+
+def write_report(store: Store, viewer: Viewer, out: Path, title: str = "silobreak workspace") -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_report(store, viewer, title), "utf-8")
+    return out

@@ -1,0 +1,147 @@
+"""The one Store interface every backend implements (DuckDB now, PostgreSQL later).
+
+Every read takes a :class:`~silobreak.policy.Viewer`; backends build their SQL with the
+predicates from :mod:`silobreak.policy.rules`, so policy lives in one place.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from types import TracebackType
+
+import pyarrow as pa
+
+from silobreak.model.records import (
+    Dataset,
+    EntityRecord,
+    LoadInfo,
+    Org,
+    QuarantineRow,
+    StatementDefaults,
+)
+from silobreak.policy.viewer import Viewer
+
+
+class StoreError(Exception):
+    """A problem the user can fix (unknown org, dataset owned by someone else, locked store)."""
+
+
+@dataclass(frozen=True)
+class DatasetStats:
+    """What one viewer can see of one dataset."""
+
+    dataset: str
+    org: str
+    domains: tuple[str, ...]
+    marking: str
+    handling: str
+    entities: int
+    statements: int
+    quarantined: int
+
+
+class LoadSession(ABC):
+    """One atomic load: statements and quarantine rows become visible together at commit."""
+
+    @abstractmethod
+    def add_entities(self, records: list[EntityRecord]) -> None:
+        """Stage a batch of validated entities."""
+
+    @abstractmethod
+    def add_quarantine(self, rows: list[QuarantineRow]) -> None:
+        """Stage rows that failed validation, with their reason."""
+
+    @abstractmethod
+    def commit(self) -> LoadInfo:
+        """Merge staged statements (new ones inserted, known ones' ``last_seen`` moved)."""
+
+    @abstractmethod
+    def rollback(self) -> None:
+        """Discard everything staged; the store is as it was before the load."""
+
+    def __enter__(self) -> LoadSession:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is not None:
+            self.rollback()
+
+
+class Store(ABC):
+    """Statements, organizations, datasets, loads and quarantine of one workspace."""
+
+    backend: str
+
+    # -- organizations and datasets (the directory of members is not secret) --
+    @abstractmethod
+    def add_org(self, org: Org) -> Org: ...
+
+    @abstractmethod
+    def get_org(self, name: str) -> Org | None: ...
+
+    @abstractmethod
+    def list_orgs(self) -> list[Org]: ...
+
+    @abstractmethod
+    def save_dataset(self, dataset: Dataset) -> Dataset:
+        """Create the dataset, or widen its domains; its owner never changes."""
+
+    @abstractmethod
+    def get_dataset(self, name: str) -> Dataset | None: ...
+
+    @abstractmethod
+    def list_datasets(self) -> list[Dataset]: ...
+
+    # -- writes --
+    @abstractmethod
+    def begin_load(
+        self, load: LoadInfo, defaults: StatementDefaults, dataset: Dataset
+    ) -> LoadSession:
+        """Start an atomic load of one file into ``dataset`` (saved in the same transaction);
+        ``defaults`` stamps provenance and sharing terms on its statements."""
+
+    # -- reads, always through policy --
+    @abstractmethod
+    def read_statements(
+        self,
+        viewer: Viewer,
+        dataset: str | None = None,
+        order_by_entity: bool = False,
+        batch_size: int = 100_000,
+    ) -> pa.RecordBatchReader:
+        """Statements the viewer may see, streamed as Arrow batches (``STATEMENT_COLUMNS``)."""
+
+    @abstractmethod
+    def count_statements(self, viewer: Viewer, dataset: str | None = None) -> int: ...
+
+    @abstractmethod
+    def dataset_stats(self, viewer: Viewer) -> list[DatasetStats]: ...
+
+    @abstractmethod
+    def schema_stats(self, viewer: Viewer) -> list[tuple[str, int, int]]:
+        """``(schema, entities, statements)`` the viewer may see, most entities first."""
+
+    @abstractmethod
+    def list_quarantine(
+        self, viewer: Viewer, dataset: str | None = None, limit: int | None = None
+    ) -> list[QuarantineRow]: ...
+
+    @abstractmethod
+    def list_loads(self, viewer: Viewer, dataset: str | None = None) -> list[LoadInfo]: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+

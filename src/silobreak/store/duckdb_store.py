@@ -1,0 +1,376 @@
+"""The embedded default store: one DuckDB file per workspace, no server to run.
+
+Loads stage statements in a temporary table and merge them in one transaction: known statement
+ids get their ``last_seen`` moved, new ones are inserted. A crash or kill before ``COMMIT``
+leaves the file as it was (DuckDB rolls back the uncommitted transaction from its WAL).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from silobreak.model.records import (
+    STATEMENT_COLUMNS,
+    Dataset,
+    EntityRecord,
+    LoadInfo,
+    Org,
+    QuarantineRow,
+    StatementDefaults,
+)
+from silobreak.policy.rules import owner_predicate, statement_predicate
+from silobreak.policy.viewer import Viewer
+from silobreak.store import migrate
+from silobreak.store.base import DatasetStats, LoadSession, Store, StoreError
+
+DB_FILE = "silobreak.duckdb"
+BACKEND = "duckdb"
+
+_STAGING_SCHEMA = pa.schema(
+    [
+        ("entity_id", pa.string()),
+        ("schema", pa.string()),
+        ("prop", pa.string()),
+        ("prop_type", pa.string()),
+        ("value", pa.string()),
+        ("original_value", pa.string()),
+    ]
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class DuckDBLoadSession(LoadSession):
+    """Stages one file's statements, then merges them into ``statements`` in one transaction."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, load: LoadInfo, defaults: StatementDefaults):
+        self.con = con
+        self.load = load
+        self.defaults = defaults
+        self.quarantined = 0
+        self._open = True
+        con.execute("BEGIN TRANSACTION")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _staging (id VARCHAR, entity_id VARCHAR, "
+            "schema VARCHAR, prop VARCHAR, prop_type VARCHAR, value VARCHAR, "
+            "original_value VARCHAR)"
+        )
+
+    def add_entities(self, records: list[EntityRecord]) -> None:
+        cols: dict[str, list[str | None]] = {name: [] for name in _STAGING_SCHEMA.names}
+        for rec in records:
+            for prop, prop_type, value, original in rec.values:
+                cols["entity_id"].append(rec.entity_id)
+                cols["schema"].append(rec.schema)
+                cols["prop"].append(prop)
+                cols["prop_type"].append(prop_type)
+                cols["value"].append(value)
+                cols["original_value"].append(original)
+        self.con.register("_batch", pa.Table.from_pydict(cols, schema=_STAGING_SCHEMA))
+        # The statement id is FtM's: sha1("dataset.entity_id.prop.value"), computed in SQL.
+        self.con.execute(
+            "INSERT INTO _staging SELECT sha1(? || '.' || entity_id || '.' || prop || '.' "
+            "|| value), entity_id, schema, prop, prop_type, value, original_value FROM _batch",
+            [self.defaults.dataset],
+        )
+        self.con.unregister("_batch")
+
+    def add_quarantine(self, rows: list[QuarantineRow]) -> None:
+        if not rows:
+            return
+        now = _now()
+        params = []
+        for row in rows:
+            key = f"{self.defaults.dataset}|{self.load.sha256}|{row.line}|{row.reason}"
+            params.append(
+                [key, self.load.load_id, self.defaults.dataset, self.defaults.org,
+                 row.file, row.line, row.reason, row.raw, now]
+            )
+        self.con.executemany(
+            "INSERT INTO quarantine SELECT sha1(?), ?, ?, ?, ?, ?, ?, ?, ? "
+            "ON CONFLICT (id) DO NOTHING",
+            params,
+        )
+        self.quarantined += len(rows)
+
+    def commit(self) -> LoadInfo:
+        d = self.defaults
+        con = self.con
+        entities = _scalar(con, "SELECT count(DISTINCT entity_id) FROM _staging")
+        # Known statements: seen again now; the latest load's sharing terms apply.
+        seen = _scalar(
+            con,
+            "WITH s AS (SELECT id, any_value(schema) AS schema FROM _staging GROUP BY id) "
+            "SELECT count(*) FROM statements t JOIN s ON t.id = s.id",
+        )
+        con.execute(
+            "UPDATE statements AS t SET last_seen = ?, schema = s.schema, marking = ?, "
+            "handling = ?, source_grade = ?, retention_until = ? "
+            "FROM (SELECT id, any_value(schema) AS schema FROM _staging GROUP BY id) AS s "
+            "WHERE t.id = s.id",
+            [d.seen_at, d.marking, d.handling, d.source_grade, d.retention_until],
+        )
+        before = _scalar(con, "SELECT count(*) FROM statements")
+        con.execute(
+            "INSERT INTO statements SELECT s.id, s.entity_id, ?, s.schema, s.prop, s.prop_type, "
+            "s.value, s.original_value, NULL, FALSE, ?, ?, ?, ?, ?, ?, ?, ?, ? "
+            "FROM (SELECT DISTINCT ON (id) * FROM _staging) AS s "
+            "WHERE NOT EXISTS (SELECT 1 FROM statements t WHERE t.id = s.id)",
+            [d.dataset, d.org, d.origin, d.seen_at, d.seen_at, d.marking, d.handling,
+             d.source_grade, d.retention_until, d.load_id],
+        )
+        new = _scalar(con, "SELECT count(*) FROM statements") - before
+        info = LoadInfo(
+            load_id=self.load.load_id,
+            dataset=self.load.dataset,
+            org=self.load.org,
+            path=self.load.path,
+            sha256=self.load.sha256,
+            format=self.load.format,
+            started_at=self.load.started_at,
+            finished_at=_now(),
+            entities=entities,
+            statements_new=new,
+            statements_seen=seen,
+            quarantined=self.quarantined,
+        )
+        con.execute(
+            "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [info.load_id, info.dataset, info.org, info.path, info.sha256, info.format,
+             info.started_at, info.finished_at, info.entities, info.statements_new,
+             info.statements_seen, info.quarantined],
+        )
+        con.execute("DROP TABLE _staging")
+        con.execute("COMMIT")
+        self._open = False
+        return info
+
+    def rollback(self) -> None:
+        if self._open:
+            self.con.execute("ROLLBACK")
+            self._open = False
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> int:
+    row = con.execute(sql, params or []).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+class DuckDBStore(Store):
+    """A workspace folder with one DuckDB file."""
+
+    backend = BACKEND
+
+    def __init__(self, workspace: Path, read_only: bool = False, memory_limit: str | None = None):
+        self.workspace = workspace
+        path = workspace / DB_FILE
+        if read_only and not path.exists():
+            raise StoreError(
+                f"no silobreak workspace at {workspace} (expected {path}); create one with "
+                "`silobreak org add` and `silobreak ingest`, or run `silobreak demo`"
+            )
+        workspace.mkdir(parents=True, exist_ok=True)
+        config = {"memory_limit": memory_limit or os.environ.get("SILOBREAK_DUCKDB_MEMORY", "2GB")}
+        try:
+            self.con = duckdb.connect(str(path), read_only=read_only, config=config)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError(
+                    f"workspace {workspace} is in use by another silobreak process; "
+                    "wait for it to finish"
+                ) from exc
+            raise
+        self.con.execute("SET preserve_insertion_order = false")
+        if not read_only:
+            self._migrate()
+
+    def _migrate(self) -> None:
+        con = self.con
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+            "name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+        )
+        applied = [r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()]
+        todo = migrate.pending(applied, BACKEND)
+        if not todo:
+            return
+        con.execute("BEGIN TRANSACTION")
+        try:
+            migrate.apply_all(lambda sql: con.execute(sql) and None, todo)
+            for m in todo:
+                con.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)", [m.version, m.name, _now()]
+                )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+
+    def schema_version(self) -> int:
+        return _scalar(self.con, "SELECT max(version) FROM schema_migrations")
+
+    # -- organizations and datasets --
+    def add_org(self, org: Org) -> Org:
+        existing = self.get_org(org.name)
+        if existing is not None:
+            if (existing.sector, existing.country) != (org.sector, org.country):
+                raise StoreError(
+                    f"organization {org.name!r} already exists as {existing.sector}"
+                    f"{' (' + existing.country + ')' if existing.country else ''}"
+                )
+            return existing
+        created = Org(org.name, org.sector, org.country, _now())
+        self.con.execute(
+            "INSERT INTO orgs VALUES (?, ?, ?, ?)",
+            [created.name, created.sector, created.country, created.created_at],
+        )
+        return created
+
+    def get_org(self, name: str) -> Org | None:
+        row = self.con.execute("SELECT * FROM orgs WHERE name = ?", [name]).fetchone()
+        return Org(*row) if row else None
+
+    def list_orgs(self) -> list[Org]:
+        return [Org(*r) for r in self.con.execute("SELECT * FROM orgs ORDER BY name").fetchall()]
+
+    def save_dataset(self, dataset: Dataset) -> Dataset:
+        existing = self.get_dataset(dataset.name)
+        if existing is None:
+            created = Dataset(
+                dataset.name, dataset.org, tuple(sorted(set(dataset.domains))), dataset.marking,
+                dataset.handling, dataset.source_grade, _now(),
+            )
+            self.con.execute(
+                "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [created.name, created.org, list(created.domains), created.marking,
+                 created.handling, created.source_grade, created.created_at],
+            )
+            return created
+        if existing.org != dataset.org:
+            raise StoreError(
+                f"dataset {dataset.name!r} belongs to organization {existing.org!r}, "
+                f"not {dataset.org!r}; choose another dataset name"
+            )
+        domains = tuple(sorted(set(existing.domains) | set(dataset.domains)))
+        self.con.execute(
+            "UPDATE datasets SET domains = ?, marking = ?, handling = ?, source_grade = ? "
+            "WHERE name = ?",
+            [list(domains), dataset.marking, dataset.handling, dataset.source_grade,
+             dataset.name],
+        )
+        return Dataset(dataset.name, dataset.org, domains, dataset.marking, dataset.handling,
+                       dataset.source_grade, existing.created_at)
+
+    def get_dataset(self, name: str) -> Dataset | None:
+        row = self.con.execute("SELECT * FROM datasets WHERE name = ?", [name]).fetchone()
+        return _dataset(row) if row else None
+
+    def list_datasets(self) -> list[Dataset]:
+        rows = self.con.execute("SELECT * FROM datasets ORDER BY name").fetchall()
+        return [_dataset(r) for r in rows]
+
+    # -- writes --
+    def begin_load(
+        self, load: LoadInfo, defaults: StatementDefaults, dataset: Dataset
+    ) -> LoadSession:
+        session = DuckDBLoadSession(self.con, load, defaults)
+        try:
+            self.save_dataset(dataset)
+        except Exception:
+            session.rollback()
+            raise
+        return session
+
+    # -- reads --
+    def read_statements(
+        self,
+        viewer: Viewer,
+        dataset: str | None = None,
+        order_by_entity: bool = False,
+        batch_size: int = 100_000,
+    ) -> pa.RecordBatchReader:
+        where, params = statement_predicate(viewer)
+        if dataset is not None:
+            where += " AND dataset = ?"
+            params.append(dataset)
+        order = " ORDER BY dataset, entity_id, prop, value" if order_by_entity else ""
+        cols = ", ".join(STATEMENT_COLUMNS)
+        cursor = self.con.cursor()
+        cursor.execute(f"SELECT {cols} FROM statements WHERE {where}{order}", params)
+        return cursor.fetch_record_batch(batch_size)
+
+    def count_statements(self, viewer: Viewer, dataset: str | None = None) -> int:
+        where, params = statement_predicate(viewer)
+        if dataset is not None:
+            where += " AND dataset = ?"
+            params.append(dataset)
+        return _scalar(self.con, f"SELECT count(*) FROM statements WHERE {where}", params)
+
+    def dataset_stats(self, viewer: Viewer) -> list[DatasetStats]:
+        where, params = statement_predicate(viewer, "s.")
+        qwhere, qparams = owner_predicate(viewer, "q.")
+        rows = self.con.execute(
+            "SELECT d.name, d.org, d.domains, d.marking, d.handling, "
+            "coalesce(st.entities, 0), coalesce(st.statements, 0), coalesce(qu.n, 0) "
+            "FROM datasets d "
+            "LEFT JOIN (SELECT dataset, count(DISTINCT entity_id) AS entities, "
+            f"count(*) AS statements FROM statements s WHERE {where} GROUP BY dataset) st "
+            "ON st.dataset = d.name "
+            f"LEFT JOIN (SELECT dataset, count(*) AS n FROM quarantine q WHERE {qwhere} "
+            "GROUP BY dataset) qu ON qu.dataset = d.name ORDER BY d.name",
+            [*params, *qparams],
+        ).fetchall()
+        return [
+            DatasetStats(r[0], r[1], tuple(r[2]), r[3], r[4], int(r[5]), int(r[6]), int(r[7]))
+            for r in rows
+        ]
+
+    def schema_stats(self, viewer: Viewer) -> list[tuple[str, int, int]]:
+        where, params = statement_predicate(viewer)
+        rows = self.con.execute(
+            "SELECT schema, count(DISTINCT (dataset, entity_id)), count(*) FROM statements "
+            f"WHERE {where} GROUP BY schema ORDER BY 2 DESC, 1",
+            params,
+        ).fetchall()
+        return [(r[0], int(r[1]), int(r[2])) for r in rows]
+
+    def list_quarantine(
+        self, viewer: Viewer, dataset: str | None = None, limit: int | None = None
+    ) -> list[QuarantineRow]:
+        where, params = owner_predicate(viewer)
+        if dataset is not None:
+            where += " AND dataset = ?"
+            params.append(dataset)
+        sql = (
+            "SELECT file, line, reason, raw, dataset, org, load_id, created_at FROM quarantine "
+            f"WHERE {where} ORDER BY created_at, file, line"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [QuarantineRow(*r) for r in self.con.execute(sql, params).fetchall()]
+
+    def list_loads(self, viewer: Viewer, dataset: str | None = None) -> list[LoadInfo]:
+        where, params = owner_predicate(viewer)
+        if dataset is not None:
+            where += " AND dataset = ?"
+            params.append(dataset)
+        rows = self.con.execute(
+            f"SELECT * FROM loads WHERE {where} ORDER BY started_at", params
+        ).fetchall()
+        return [LoadInfo(*r) for r in rows]
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _dataset(row: tuple[Any, ...]) -> Dataset:
+    return Dataset(row[0], row[1], tuple(row[2]), row[3], row[4], row[5], row[6])
