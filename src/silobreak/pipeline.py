@@ -21,8 +21,10 @@ from silobreak.store.base import Store, StoreError
 def read_manifest(scenario: Path) -> dict[str, Any]:
     path = scenario / MANIFEST
     if not path.is_file():
-        raise StoreError(f"{scenario}: no {MANIFEST}; generate one with `silobreak scenario "
-                         "generate --seed N --out DIR`")
+        raise StoreError(
+            f"{scenario}: no {MANIFEST}; generate one with `silobreak scenario "
+            "generate --seed N --out DIR`"
+        )
     data = yaml.safe_load(path.read_text("utf-8"))
     if not isinstance(data, dict) or "orgs" not in data or "datasets" not in data:
         raise StoreError(f"{path}: expected 'orgs' and 'datasets'")
@@ -37,11 +39,15 @@ def ingest_scenario(store: Store, scenario: Path, progress: bool = True) -> list
     results = []
     for ds in manifest["datasets"]:
         options = IngestOptions(
-            org=ds["org"], dataset=ds["name"], domains=tuple(ds.get("domains") or ()),
+            org=ds["org"],
+            dataset=ds["name"],
+            domains=tuple(ds.get("domains") or ()),
             format=ds.get("format"),
             mapping=scenario / ds["mapping"] if ds.get("mapping") else None,
-            marking=ds.get("marking"), handling=ds.get("handling"),
-            source_grade=ds.get("source_grade"), progress=progress,
+            marking=ds.get("marking"),
+            handling=ds.get("handling"),
+            source_grade=ds.get("source_grade"),
+            progress=progress,
         )
         results.append(ingest_file(store, scenario / ds["file"], options))
     return results

@@ -19,9 +19,14 @@ from silobreak.store import DEFAULT_WORKSPACE
 
 
 @click.group()
-@click.option("--workspace", envvar="SILOBREAK_WORKSPACE", default=DEFAULT_WORKSPACE,
-              show_default=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Workspace folder (env SILOBREAK_WORKSPACE).")
+@click.option(
+    "--workspace",
+    envvar="SILOBREAK_WORKSPACE",
+    default=DEFAULT_WORKSPACE,
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Workspace folder (env SILOBREAK_WORKSPACE).",
+)
 @click.version_option(__version__, prog_name="silobreak")
 @click.pass_context
 def main(ctx: click.Context, workspace: Path) -> None:
@@ -29,6 +34,13 @@ def main(ctx: click.Context, workspace: Path) -> None:
     ctx.obj = CliContext(workspace)
 
 
-for command in (org_group, dataset_group, ingest_command, quarantine_group, export_group,
-                scenario_group, demo_command):
+for command in (
+    org_group,
+    dataset_group,
+    ingest_command,
+    quarantine_group,
+    export_group,
+    scenario_group,
+    demo_command,
+):
     main.add_command(command)

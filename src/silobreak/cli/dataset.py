@@ -19,9 +19,25 @@ def dataset_group() -> None:
 def dataset_list(ctx: CliContext) -> None:
     """List datasets with owner, domains, marking and counts."""
     with ctx.store(read_only=True) as store:
-        table = Table("dataset", "org", "domains", "marking", "handling", "entities",
-                      "statements", "quarantined")
+        table = Table(
+            "dataset",
+            "org",
+            "domains",
+            "marking",
+            "handling",
+            "entities",
+            "statements",
+            "quarantined",
+        )
         for st in store.dataset_stats(SYSTEM):
-            table.add_row(st.dataset, st.org, ", ".join(st.domains), st.marking, st.handling,
-                          f"{st.entities:,}", f"{st.statements:,}", f"{st.quarantined:,}")
+            table.add_row(
+                st.dataset,
+                st.org,
+                ", ".join(st.domains),
+                st.marking,
+                st.handling,
+                f"{st.entities:,}",
+                f"{st.statements:,}",
+                f"{st.quarantined:,}",
+            )
     console.print(table)

@@ -14,11 +14,16 @@ DEFAULT_DEMO_DIR = "silobreak-demo"
 
 
 @click.command("demo")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help=f"Folder for scenario, workspace and report (default ./{DEFAULT_DEMO_DIR}).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=f"Folder for scenario, workspace and report (default ./{DEFAULT_DEMO_DIR}).",
+)
 @click.option("--seed", type=int, default=7, show_default=True)
-@click.option("--size", type=click.Choice(["small", "medium", "large"]), default="small",
-              show_default=True)
+@click.option(
+    "--size", type=click.Choice(["small", "medium", "large"]), default="small", show_default=True
+)
 @click.option("--no-serve", is_flag=True, help="Exit when done instead of serving the web app.")
 def demo_command(out: Path | None, seed: int, size: str, no_serve: bool) -> None:
     """End to end on a synthetic world: generate, ingest, report.
@@ -34,19 +39,25 @@ def demo_command(out: Path | None, seed: int, size: str, no_serve: bool) -> None
     base = out or Path(DEFAULT_DEMO_DIR)
     started = time.perf_counter()
     info = generate(seed, base / "scenario", size)
-    console.print(f"[bold]1/3 scenario[/] seed {seed} ({size}): {info.records:,} records from "
-                  f"{len(info.files)} organizations -> {info.out}")
+    console.print(
+        f"[bold]1/3 scenario[/] seed {seed} ({size}): {info.records:,} records from "
+        f"{len(info.files)} organizations -> {info.out}"
+    )
     with open_store(base / "workspace") as store:
         results = ingest_scenario(store, info.out)
         new = sum(r.load.statements_new for r in results if r.load)
         seen = sum(r.load.statements_seen for r in results if r.load)
         bad = sum(r.load.quarantined for r in results if r.load)
-        console.print(f"[bold]2/3 ingest[/] {len(results)} datasets: {new:,} new statements, "
-                      f"{seen:,} already known, {bad} rows quarantined")
-        report = write_report(store, SYSTEM, base / "report.html",
-                              title=f"silobreak demo (seed {seed}, {size})")
+        console.print(
+            f"[bold]2/3 ingest[/] {len(results)} datasets: {new:,} new statements, "
+            f"{seen:,} already known, {bad} rows quarantined"
+        )
+        report = write_report(
+            store, SYSTEM, base / "report.html", title=f"silobreak demo (seed {seed}, {size})"
+        )
     console.print(f"[bold]3/3 report[/] {report.resolve()}")
-    console.print(f"done in {time.perf_counter() - started:.1f}s; workspace: "
-                  f"{(base / 'workspace').resolve()}")
+    console.print(
+        f"done in {time.perf_counter() - started:.1f}s; workspace: {(base / 'workspace').resolve()}"
+    )
     if not no_serve:
         console.print("the web app is not built yet; nothing to serve (use --no-serve)")

@@ -17,20 +17,23 @@ def export_group() -> None:
 
 
 @export_group.command("statements")
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="csv",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="csv", show_default=True
+)
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dataset", default=None, help="Only this dataset.")
-@click.option("--qualify-ids", is_flag=True,
-              help="ftm only: prefix entity ids (and references) with their dataset, so ids "
-                   "from different datasets cannot collide.")
+@click.option(
+    "--qualify-ids",
+    is_flag=True,
+    help="ftm only: prefix entity ids (and references) with their dataset, so ids "
+    "from different datasets cannot collide.",
+)
 @pass_ctx
 def export_statements_command(
     ctx: CliContext, fmt: str, out: Path, dataset: str | None, qualify_ids: bool
 ) -> None:
     """Export statements (csv, parquet) or entities (ftm: FtM JSON lines)."""
     with ctx.store(read_only=True) as store:
-        count = export_statements(store, SYSTEM, fmt, out, dataset=dataset,
-                                  qualify_ids=qualify_ids)
+        count = export_statements(store, SYSTEM, fmt, out, dataset=dataset, qualify_ids=qualify_ids)
     what = "entities" if fmt == "ftm" else "statements"
     console.print(f"wrote {count:,} {what} to {out}")

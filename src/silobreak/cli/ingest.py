@@ -17,18 +17,39 @@ from silobreak.model.taxonomy import taxonomy
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--org", required=True, help="The organization that owns the data.")
 @click.option("--dataset", required=True, help="Dataset name (created on first ingest).")
-@click.option("--domain", "domains", multiple=True, type=click.Choice(list(taxonomy().domains)),
-              help="Crime domain the dataset covers (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Input format (default: from the file name).")
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="FtM mapping file (YAML, as `ftm map` reads) for csv/xlsx.")
-@click.option("--marking", default=None,
-              help="TLP 2.0 marking: CLEAR, GREEN, AMBER, AMBER+STRICT, RED (default AMBER).")
+@click.option(
+    "--domain",
+    "domains",
+    multiple=True,
+    type=click.Choice(list(taxonomy().domains)),
+    help="Crime domain the dataset covers (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Input format (default: from the file name).",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="FtM mapping file (YAML, as `ftm map` reads) for csv/xlsx.",
+)
+@click.option(
+    "--marking",
+    default=None,
+    help="TLP 2.0 marking: CLEAR, GREEN, AMBER, AMBER+STRICT, RED (default AMBER).",
+)
 @click.option("--handling", default=None, help="Handling code H0-H3 (default H1).")
 @click.option("--source-grade", default=None, help="Source reliability A-F (Admiralty scale).")
-@click.option("--retain-until", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Date after which these statements must be deleted.")
+@click.option(
+    "--retain-until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Date after which these statements must be deleted.",
+)
 @click.option("--strict", is_flag=True, help="Refuse the whole file if any row is bad.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @pass_ctx
@@ -49,10 +70,17 @@ def ingest_command(
 ) -> None:
     """Load PATH (FtM JSON lines, or CSV/Excel with --mapping) into DATASET of ORG."""
     options = IngestOptions(
-        org=org, dataset=dataset, domains=domains, format=fmt, mapping=mapping,
-        marking=marking, handling=handling, source_grade=source_grade,
+        org=org,
+        dataset=dataset,
+        domains=domains,
+        format=fmt,
+        mapping=mapping,
+        marking=marking,
+        handling=handling,
+        source_grade=source_grade,
         retain_until=retain_until.date() if retain_until else None,
-        strict=strict, progress=not quiet,
+        strict=strict,
+        progress=not quiet,
     )
     with ctx.store() as store:
         try:

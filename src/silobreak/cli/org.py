@@ -17,8 +17,12 @@ def org_group() -> None:
 
 @org_group.command("add")
 @click.argument("name")
-@click.option("--sector", required=True, type=click.Choice(list(taxonomy().sectors)),
-              help="The organization's sector.")
+@click.option(
+    "--sector",
+    required=True,
+    type=click.Choice(list(taxonomy().sectors)),
+    help="The organization's sector.",
+)
 @click.option("--country", default=None, help="ISO 3166-1 alpha-2 country code, e.g. KE.")
 @pass_ctx
 def org_add(ctx: CliContext, name: str, sector: str, country: str | None) -> None:
@@ -32,8 +36,10 @@ def org_add(ctx: CliContext, name: str, sector: str, country: str | None) -> Non
             raise click.BadParameter(f"unknown country {country!r}", param_hint="--country")
     with ctx.store() as store:
         org = store.add_org(Org(name.strip(), sector, code))
-    console.print(f"organization [bold]{org.name}[/] ({org.sector}"
-                  f"{', ' + org.country.upper() if org.country else ''})")
+    console.print(
+        f"organization [bold]{org.name}[/] ({org.sector}"
+        f"{', ' + org.country.upper() if org.country else ''})"
+    )
 
 
 @org_group.command("list")
@@ -43,6 +49,10 @@ def org_list(ctx: CliContext) -> None:
     with ctx.store(read_only=True) as store:
         table = Table("name", "sector", "country", "created")
         for org in store.list_orgs():
-            table.add_row(org.name, org.sector, (org.country or "").upper(),
-                          f"{org.created_at:%Y-%m-%d}" if org.created_at else "")
+            table.add_row(
+                org.name,
+                org.sector,
+                (org.country or "").upper(),
+                f"{org.created_at:%Y-%m-%d}" if org.created_at else "",
+            )
     console.print(table)

@@ -25,7 +25,8 @@ def quarantine_list(ctx: CliContext, dataset: str | None, limit: int, raw: bool)
         rows = store.list_quarantine(SYSTEM, dataset=dataset, limit=limit)
     table = Table("dataset", "file", "line", "reason", *(["raw"] if raw else []))
     for row in rows:
-        table.add_row(row.dataset, row.file, str(row.line), row.reason,
-                      *([row.raw[:200]] if raw else []))
+        table.add_row(
+            row.dataset, row.file, str(row.line), row.reason, *([row.raw[:200]] if raw else [])
+        )
     console.print(table)
     console.print(f"{len(rows)} quarantined rows shown")

@@ -45,5 +45,7 @@ def scenario_ingest(ctx: CliContext, scenario: Path, quiet: bool) -> None:
     for result in results:
         load = result.load
         assert load is not None
-        console.print(f"{load.dataset}: {load.entities:,} entities, "
-                      f"{load.statements_new:,} new statements, {load.quarantined} quarantined")
+        console.print(
+            f"{load.dataset}: {load.entities:,} entities, "
+            f"{load.statements_new:,} new statements, {load.quarantined} quarantined"
+        )

@@ -46,8 +46,11 @@ def export_statements(
         return count
     reader = store.read_statements(viewer, dataset=dataset)
     count = 0
-    writer: Any = (pacsv.CSVWriter(str(out), reader.schema) if fmt == "csv"
-                   else pq.ParquetWriter(str(out), reader.schema))
+    writer: Any = (
+        pacsv.CSVWriter(str(out), reader.schema)
+        if fmt == "csv"
+        else pq.ParquetWriter(str(out), reader.schema)
+    )
     with writer:
         for batch in reader:
             writer.write_batch(batch)
@@ -68,11 +71,17 @@ def _entities(batches: Iterable[pa.RecordBatch], qualify: bool) -> Iterator[dict
                     yield _finish(current, schemata)
                 key = row_key
                 schemata = set()
-                entity_id = _qualify(row["dataset"], row["entity_id"]) if qualify \
-                    else row["entity_id"]
-                current = {"id": entity_id, "schema": row["schema"], "properties": {},
-                           "datasets": [row["dataset"]], "first_seen": row["first_seen"],
-                           "last_seen": row["last_seen"]}
+                entity_id = (
+                    _qualify(row["dataset"], row["entity_id"]) if qualify else row["entity_id"]
+                )
+                current = {
+                    "id": entity_id,
+                    "schema": row["schema"],
+                    "properties": {},
+                    "datasets": [row["dataset"]],
+                    "first_seen": row["first_seen"],
+                    "last_seen": row["last_seen"],
+                }
             assert current is not None
             schemata.add(row["schema"])
             current["first_seen"] = min(current["first_seen"], row["first_seen"])
@@ -93,7 +102,7 @@ def _finish(entity: dict[str, Any], schemata: set[str]) -> dict[str, Any]:
         schema = model.get(names[0])
         for name in names[1:]:
             schema = model.common_schema(schema, name)
-        entity["schema"] = schema.name
+        entity["schema"] = schema.name if schema is not None else names[0]
     entity["first_seen"] = entity["first_seen"].isoformat(timespec="seconds")
     entity["last_seen"] = entity["last_seen"].isoformat(timespec="seconds")
     return entity

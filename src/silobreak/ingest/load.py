@@ -166,8 +166,12 @@ def _progress(rows: Iterator[Row], source: ProgressFile, show: bool) -> Iterator
     if not show or not Console(stderr=True).is_terminal:
         yield from rows
         return
-    columns = (TextColumn("[bold]ingest[/] {task.description}"), BarColumn(), DownloadColumn(),
-               TimeRemainingColumn())
+    columns = (
+        TextColumn("[bold]ingest[/] {task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task(source.path.name, total=source.size)
         for count, row in enumerate(rows):
@@ -197,12 +201,21 @@ def _dataset(store: Store, options: IngestOptions) -> Dataset:
         )
     try:
         domains = tuple(check_domain(d) for d in options.domains)
-        marking = normalize_marking(options.marking) if options.marking else (
-            existing.marking if existing else taxonomy().default_marking)
-        handling = normalize_handling(options.handling) if options.handling else (
-            existing.handling if existing else taxonomy().default_handling)
-        grade = check_source_grade(options.source_grade) if options.source_grade else (
-            existing.source_grade if existing else None)
+        marking = (
+            normalize_marking(options.marking)
+            if options.marking
+            else (existing.marking if existing else taxonomy().default_marking)
+        )
+        handling = (
+            normalize_handling(options.handling)
+            if options.handling
+            else (existing.handling if existing else taxonomy().default_handling)
+        )
+        grade = (
+            check_source_grade(options.source_grade)
+            if options.source_grade
+            else (existing.source_grade if existing else None)
+        )
     except ValueError as exc:
         raise StoreError(str(exc)) from exc
     return Dataset(options.dataset, org.name, domains, marking, handling, grade)

@@ -67,7 +67,9 @@ class ProgressFile:
         self.path = path
         self.raw = path.open("rb")
         self.size = path.stat().st_size
-        self.stream: IO[bytes] = gzip.GzipFile(fileobj=self.raw) if path.suffix == ".gz" else self.raw
+        self.stream: IO[bytes] = (
+            gzip.GzipFile(fileobj=self.raw) if path.suffix == ".gz" else self.raw  # type: ignore[assignment]
+        )
 
     def position(self) -> int:
         return self.raw.tell()
@@ -142,7 +144,9 @@ class Mapping:
                 continue
             _precheck(query, record)
             for proxy in query.map(record).values():
-                values = [(BASE_PROP, BASE_PROP, str(proxy.id), None)]
+                values: list[tuple[str, str, str, str | None]] = [
+                    (BASE_PROP, BASE_PROP, str(proxy.id), None)
+                ]
                 for prop, value in proxy.itervalues():
                     values.append((prop.name, prop.type.name, value, None))
                 out.append(EntityRecord(str(proxy.id), proxy.schema.name, values))
@@ -153,8 +157,11 @@ def _precheck(query: QueryMapping, record: dict[str, str]) -> None:
     """FtM's mapper silently drops values it cannot clean; we refuse the row instead."""
     for emap in query.entities:
         countries = [
-            record[c] for pm in emap.properties
-            if pm.prop.type.name == "country" for c in pm.refs if record.get(c)
+            record[c]
+            for pm in emap.properties
+            if pm.prop.type.name == "country"
+            for c in pm.refs
+            if record.get(c)
         ]
         for pm in emap.properties:
             if pm.entity is not None or pm.prop.type.name in ("name", "string", "text"):
@@ -182,8 +189,9 @@ def _precheck(query: QueryMapping, record: dict[str, str]) -> None:
 def read_csv(source: ProgressFile, mapping: Mapping) -> Iterator[Row]:
     """CSV with a header row, mapped to entities by an FtM mapping file."""
     dialect = _sniff(source.path)
-    text = io.TextIOWrapper(source.stream, encoding="utf-8-sig", errors="surrogateescape",
-                            newline="")
+    text = io.TextIOWrapper(
+        source.stream, encoding="utf-8-sig", errors="surrogateescape", newline=""
+    )
     csv.field_size_limit(sys.maxsize)
     reader = csv.reader(text, dialect)
     try:
@@ -211,6 +219,7 @@ def _csv_raw(dialect: type[csv.Dialect] | csv.Dialect) -> Callable[[list[Any]], 
         buf = io.StringIO()
         csv.writer(buf, dialect).writerow(cells)
         return buf.getvalue().rstrip("\r\n")
+
     return render
 
 
@@ -241,8 +250,9 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() \
-            else value.isoformat()
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
@@ -272,8 +282,9 @@ def _map_rows(
                 record[key] = value
                 bad_text = bad_text or _has_surrogates(value)
         if bad_text:
-            yield Row(line, raw.encode("utf-8", "replace").decode("utf-8"),
-                      error="not valid UTF-8 text")
+            yield Row(
+                line, raw.encode("utf-8", "replace").decode("utf-8"), error="not valid UTF-8 text"
+            )
             continue
         try:
             yield Row(line, "", mapping.map_record(record))

@@ -29,15 +29,25 @@ class InvalidRow(ValueError):
 # Types whose values are kept as given (stripped): FtM does not reject free text.
 _TEXT_TYPES = frozenset(
     t.name
-    for t in (registry.name, registry.string, registry.text, registry.html, registry.address,
-              registry.number, registry.checksum, registry.json, registry.mimetype)
+    for t in (
+        registry.name,
+        registry.string,
+        registry.text,
+        registry.html,
+        registry.address,
+        registry.number,
+        registry.checksum,
+        registry.json,
+        registry.mimetype,
+    )
 )
 _COUNTRY_PROPS = ("country", "nationality", "jurisdiction", "citizenship", "flag")
 
 
 @lru_cache(maxsize=200_000)
 def _clean(type_name: str, value: str, fmt: str | None) -> str | None:
-    return registry.get(type_name).clean(value, format=fmt)  # type: ignore[no-any-return]
+    cleaned: str | None = registry.get(type_name).clean(value, format=fmt)
+    return cleaned
 
 
 class _PropSpec:

@@ -99,7 +99,7 @@ class EntityRecord:
     entity_id: str
     schema: str
     values: list[tuple[str, str, str, str | None]] = field(default_factory=list)
-    """``(prop, prop_type, value, original_value)``; ``original_value`` only when cleaning changed it."""
+    """``(prop, prop_type, value, original_value)``; the original only when cleaning changed it."""
 
 
 @dataclass(frozen=True)

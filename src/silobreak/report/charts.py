@@ -20,8 +20,10 @@ def bar_chart(rows: list[tuple[str, int, str]], width: int = 640, unit: str = ""
     bar_h, gap, label_w, value_w = 20, 6, 210, 80
     top = max(v for _, v, _ in rows) or 1
     height = len(rows) * (bar_h + gap)
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" '
-             f'height="{height}" role="img">']
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img">'
+    ]
     span = width - label_w - value_w
     for i, (label, value, colour) in enumerate(rows):
         y = i * (bar_h + gap)

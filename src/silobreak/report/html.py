@@ -36,7 +36,8 @@ def render_report(store: Store, viewer: Viewer, title: str = "silobreak workspac
     schema_chart = bar_chart([(name, ents, "#5b8def") for name, ents, _ in schemata[:15]])
     env = Environment(autoescape=select_autoescape(default=True))
     template = env.from_string(
-        resources.files("silobreak.report").joinpath("templates", "report.html.j2")
+        resources.files("silobreak.report")
+        .joinpath("templates", "report.html.j2")
         .read_text("utf-8")
     )
     per_org = {o.name: sum(1 for d in datasets if d.org == o.name) for o in orgs}
@@ -63,7 +64,9 @@ def render_report(store: Store, viewer: Viewer, title: str = "silobreak workspac
     )
 
 
-def write_report(store: Store, viewer: Viewer, out: Path, title: str = "silobreak workspace") -> Path:
+def write_report(
+    store: Store, viewer: Viewer, out: Path, title: str = "silobreak workspace"
+) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_report(store, viewer, title), "utf-8")
     return out

@@ -51,9 +51,17 @@ def generate(seed: int, out: Path, size: str = "small") -> ScenarioInfo:
         "size": size,
         "orgs": [{"name": s.org, "sector": s.sector, "country": s.country} for s in ORGS],
         "datasets": [
-            {"name": s.dataset, "org": s.org, "file": s.file, "format": s.format,
-             "mapping": s.mapping, "domains": list(s.domains), "marking": s.marking,
-             "handling": s.handling, "source_grade": s.source_grade}
+            {
+                "name": s.dataset,
+                "org": s.org,
+                "file": s.file,
+                "format": s.format,
+                "mapping": s.mapping,
+                "domains": list(s.domains),
+                "marking": s.marking,
+                "handling": s.handling,
+                "source_grade": s.source_grade,
+            }
             for s in ORGS
         ],
     }
@@ -65,32 +73,56 @@ def generate(seed: int, out: Path, size: str = "small") -> ScenarioInfo:
 def _truth(world: World, truth: Truth) -> dict[str, Any]:
     entities: dict[str, dict[str, Any]] = {}
     for person in world.persons:
-        entities[person.tid] = {"schema": "Person", "name": person.canonical_name(),
-                                "kind": person.kind,
-                                "birth_date": person.birth_date.isoformat()}
+        entities[person.tid] = {
+            "schema": "Person",
+            "name": person.canonical_name(),
+            "kind": person.kind,
+            "birth_date": person.birth_date.isoformat(),
+        }
     for company in world.companies:
-        entities[company.tid] = {"schema": "Company", "name": company.canonical_name(),
-                                 "kind": company.kind}
+        entities[company.tid] = {
+            "schema": "Company",
+            "name": company.canonical_name(),
+            "kind": company.kind,
+        }
     for vessel in world.vessels:
-        entities[vessel.tid] = {"schema": "Vessel", "name": vessel.name, "kind": "vessel",
-                                "imo": vessel.imo}
+        entities[vessel.tid] = {
+            "schema": "Vessel",
+            "name": vessel.name,
+            "kind": "vessel",
+            "imo": vessel.imo,
+        }
     for account in world.accounts:
-        entities[account.tid] = {"schema": "BankAccount", "name": account.iban,
-                                 "kind": "account", "holder": account.holder}
+        entities[account.tid] = {
+            "schema": "BankAccount",
+            "name": account.iban,
+            "kind": "account",
+            "holder": account.holder,
+        }
     for wallet in world.wallets:
-        entities[wallet.tid] = {"schema": "CryptoWallet", "name": wallet.address,
-                                "kind": "wallet", "holder": wallet.holder}
+        entities[wallet.tid] = {
+            "schema": "CryptoWallet",
+            "name": wallet.address,
+            "kind": "wallet",
+            "holder": wallet.holder,
+        }
     for tid, info in entities.items():
         info["domains"] = sorted(truth.entity_domains.get(tid, ()))
         info["orgs"] = sorted(truth.entity_orgs.get(tid, ()))
     convergences = []
     for net in world.networks:
-        members = [net.boss.tid, *(p.tid for p in net.lieutenants),
-                   *(c.tid for c in net.companies), net.vessel.tid, net.account.tid,
-                   net.wallet.tid]
+        members = [
+            net.boss.tid,
+            *(p.tid for p in net.lieutenants),
+            *(c.tid for c in net.companies),
+            net.vessel.tid,
+            net.account.tid,
+            net.wallet.tid,
+        ]
         domains = sorted({d for m in members for d in truth.entity_domains.get(m, ())})
-        convergences.append({"network": net.nid, "members": members, "domains": domains,
-                             "boss": net.boss.tid})
+        convergences.append(
+            {"network": net.nid, "members": members, "domains": domains, "boss": net.boss.tid}
+        )
     return {
         "generator": f"silobreak {__version__}",
         "seed": world.seed,

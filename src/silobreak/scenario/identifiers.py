@@ -10,8 +10,16 @@ from phonenumbers import PhoneNumberType
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
-_IBAN_BBAN = {"de": (18, "d"), "gb": (18, "a4d14"), "ae": (19, "d"), "nl": (14, "a4d10"),
-              "fr": (23, "d"), "ua": (25, "d"), "sa": (20, "d"), "tr": (22, "d")}
+_IBAN_BBAN = {
+    "de": (18, "d"),
+    "gb": (18, "a4d14"),
+    "ae": (19, "d"),
+    "nl": (14, "a4d10"),
+    "fr": (23, "d"),
+    "ua": (25, "d"),
+    "sa": (20, "d"),
+    "tr": (22, "d"),
+}
 
 
 def imo(rng: random.Random) -> str:
@@ -45,7 +53,7 @@ def format_iban(value: str, rng: random.Random) -> str:
     style = rng.random()
     if style < 0.4:
         return value
-    grouped = " ".join(value[i:i + 4] for i in range(0, len(value), 4))
+    grouped = " ".join(value[i : i + 4] for i in range(0, len(value), 4))
     return grouped.lower() if style > 0.9 else grouped
 
 
@@ -70,8 +78,7 @@ def reg_number(rng: random.Random, country: str) -> str:
 def format_reg_number(value: str, rng: random.Random) -> str:
     """Registry numbers with or without country prefix, dashes or spaces."""
     body = value[2:]
-    return rng.choice([value, body, f"{body[:3]}-{body[3:]}", f"{value[:2]} {body}",
-                       f"No. {body}"])
+    return rng.choice([value, body, f"{body[:3]}-{body[3:]}", f"{value[:2]} {body}", f"No. {body}"])
 
 
 def phone(rng: random.Random, country: str) -> tuple[str, str]:
@@ -81,10 +88,10 @@ def phone(rng: random.Random, country: str) -> tuple[str, str]:
     so that FtM's phone cleaning (which checks numbering plans) accepts it.
     """
     region = country.upper()
-    example = phonenumbers.example_number_for_type(region, PhoneNumberType.MOBILE)
-    if example is None:
-        region = "GB"
-        example = phonenumbers.example_number_for_type(region, PhoneNumberType.MOBILE)
+    example = phonenumbers.example_number_for_type(
+        region, PhoneNumberType.MOBILE
+    ) or phonenumbers.example_number_for_type("GB", PhoneNumberType.MOBILE)
+    assert example is not None
     national = str(example.national_number)
     for _ in range(20):
         tail = "".join(rng.choice(string.digits) for _ in range(4))
@@ -98,5 +105,11 @@ def phone(rng: random.Random, country: str) -> tuple[str, str]:
 def format_phone(number: tuple[str, str], rng: random.Random) -> str:
     """International forms only: FtM rejects national numbers without a country hint."""
     cc, rest = number
-    return rng.choice([f"+{cc}{rest}", f"+{cc} {rest[:3]} {rest[3:6]} {rest[6:]}",
-                       f"+{cc}-{rest}", f"+{cc} {rest}"])
+    return rng.choice(
+        [
+            f"+{cc}{rest}",
+            f"+{cc} {rest[:3]} {rest[3:6]} {rest[6:]}",
+            f"+{cc}-{rest}",
+            f"+{cc} {rest}",
+        ]
+    )

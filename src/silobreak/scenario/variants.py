@@ -22,13 +22,13 @@ def typo(text: str, rng: random.Random) -> str:
     i = rng.choice(letters[:-1])
     op = rng.randrange(4)
     if op == 0:
-        return text[:i] + text[i + 1:]
+        return text[:i] + text[i + 1 :]
     if op == 1:
         return text[:i] + text[i] + text[i:]
     if op == 2:
-        return text[:i] + text[i + 1] + text[i] + text[i + 2:]
+        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
     near = "aeiou" if text[i].lower() in "aeiou" else "nmrstlkh"
-    return text[:i] + rng.choice(near) + text[i + 1:]
+    return text[:i] + rng.choice(near) + text[i + 1 :]
 
 
 def _case(text: str, mode: str) -> str:
@@ -40,7 +40,7 @@ def _case(text: str, mode: str) -> str:
 
 
 def _spell(entry: dict[str, Any], rng: random.Random, variant: float) -> str:
-    options = entry["latin"]
+    options: list[str] = entry["latin"]
     return rng.choice(options) if rng.random() < variant else options[0]
 
 

@@ -20,12 +20,30 @@ import yaml
 from silobreak.scenario import identifiers as ids
 
 SIZES: dict[str, dict[str, int]] = {
-    "small": {"networks": 6, "namesakes": 4, "legit": 3, "repeaters": 3, "persons": 150,
-              "companies": 80},
-    "medium": {"networks": 40, "namesakes": 25, "legit": 5, "repeaters": 20, "persons": 3000,
-               "companies": 1500},
-    "large": {"networks": 300, "namesakes": 150, "legit": 8, "repeaters": 120,
-              "persons": 30000, "companies": 15000},
+    "small": {
+        "networks": 6,
+        "namesakes": 4,
+        "legit": 3,
+        "repeaters": 3,
+        "persons": 150,
+        "companies": 80,
+    },
+    "medium": {
+        "networks": 40,
+        "namesakes": 25,
+        "legit": 5,
+        "repeaters": 20,
+        "persons": 3000,
+        "companies": 1500,
+    },
+    "large": {
+        "networks": 300,
+        "namesakes": 150,
+        "legit": 8,
+        "repeaters": 120,
+        "persons": 30000,
+        "companies": 15000,
+    },
 }
 
 DOMAIN_ORGS: dict[str, str] = {
@@ -165,11 +183,18 @@ class WorldBuilder:
         first = _ascii(given["latin"][0].split()[0])
         last = _ascii(family["latin"][0])
         person = Person(
-            tid=self._id("P"), culture=culture, given=given, family=family, middle=middle,
-            gender=rng.choice(["male", "female"]), birth_date=born, nationality=nationality,
+            tid=self._id("P"),
+            culture=culture,
+            given=given,
+            family=family,
+            middle=middle,
+            gender=rng.choice(["male", "female"]),
+            birth_date=born,
+            nationality=nationality,
             passport=f"{rng.choice('ABCDEFGHJKLMNPRSTUVXYZ')}{rng.randint(1000000, 9999999)}",
             phone=ids.phone(rng, nationality),
-            email=f"{first}.{last}{rng.randint(1, 99)}@{rng.choice(['mail.com', 'inbox.net', 'post.org'])}",
+            email=f"{first}.{last}{rng.randint(1, 99)}@"
+            f"{rng.choice(['mail.com', 'inbox.net', 'post.org'])}",
             kind=kind,
         )
         self.world.persons.append(person)
@@ -200,26 +225,37 @@ class WorldBuilder:
         else:
             words = f"{rng.choice(words_pool['latin'])} {rng.choice(words_pool['trades'])}"
         company = Company(
-            tid=self._id("C"), words=words, native=native, form_kind=form_kind, country=country,
+            tid=self._id("C"),
+            words=words,
+            native=native,
+            form_kind=form_kind,
+            country=country,
             reg_number=ids.reg_number(rng, country),
             incorporated=date(1990, 1, 1) + timedelta(days=rng.randint(0, 365 * 33)),
-            city=rng.choice(pools()["ports"])["name"], kind=kind,
+            city=rng.choice(pools()["ports"])["name"],
+            kind=kind,
         )
         self.world.companies.append(company)
         return company
 
     def vessel(self) -> Vessel:
         rng = self.rng
-        vessel = Vessel(self._id("V"), rng.choice(pools()["vessel_words"]), ids.imo(rng),
-                        str(rng.randint(200000000, 775999999)), rng.choice(pools()["flags"]))
+        vessel = Vessel(
+            self._id("V"),
+            rng.choice(pools()["vessel_words"]),
+            ids.imo(rng),
+            str(rng.randint(200000000, 775999999)),
+            rng.choice(pools()["flags"]),
+        )
         self.world.vessels.append(vessel)
         return vessel
 
     def account(self, holder: str) -> Account:
         rng = self.rng
         country = rng.choice(ids.iban_countries())
-        account = Account(self._id("A"), ids.iban(rng, country), holder,
-                          rng.choice(["EUR", "USD", "AED", "GBP"]))
+        account = Account(
+            self._id("A"), ids.iban(rng, country), holder, rng.choice(["EUR", "USD", "AED", "GBP"])
+        )
         self.world.accounts.append(account)
         return account
 
@@ -240,8 +276,12 @@ class WorldBuilder:
             companies = [self.company(kind="network") for _ in range(rng.randint(1, 2))]
             vessel = self.vessel()
             network = Network(
-                nid=f"N{n + 1:04d}", boss=boss, lieutenants=lieutenants, companies=companies,
-                vessel=vessel, account=self.account(companies[0].tid),
+                nid=f"N{n + 1:04d}",
+                boss=boss,
+                lieutenants=lieutenants,
+                companies=companies,
+                vessel=vessel,
+                account=self.account(companies[0].tid),
                 wallet=self.wallet(lieutenants[0].tid),
                 domains=sorted(rng.sample(all_domains, rng.randint(3, 5))),
                 group_name=f"{rng.choice(pools()['company_words']['latin'])} Brotherhood",

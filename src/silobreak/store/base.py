@@ -7,7 +7,6 @@ predicates from :mod:`silobreak.policy.rules`, so policy lives in one place.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -144,4 +143,3 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-

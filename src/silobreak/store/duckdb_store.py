@@ -8,7 +8,6 @@ leaves the file as it was (DuckDB rolls back the uncommitted transaction from it
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -92,8 +91,17 @@ class DuckDBLoadSession(LoadSession):
         for row in rows:
             key = f"{self.defaults.dataset}|{self.load.sha256}|{row.line}|{row.reason}"
             params.append(
-                [key, self.load.load_id, self.defaults.dataset, self.defaults.org,
-                 row.file, row.line, row.reason, row.raw, now]
+                [
+                    key,
+                    self.load.load_id,
+                    self.defaults.dataset,
+                    self.defaults.org,
+                    row.file,
+                    row.line,
+                    row.reason,
+                    row.raw,
+                    now,
+                ]
             )
         self.con.executemany(
             "INSERT INTO quarantine SELECT sha1(?), ?, ?, ?, ?, ?, ?, ?, ? "
@@ -125,8 +133,18 @@ class DuckDBLoadSession(LoadSession):
             "s.value, s.original_value, NULL, FALSE, ?, ?, ?, ?, ?, ?, ?, ?, ? "
             "FROM (SELECT DISTINCT ON (id) * FROM _staging) AS s "
             "WHERE NOT EXISTS (SELECT 1 FROM statements t WHERE t.id = s.id)",
-            [d.dataset, d.org, d.origin, d.seen_at, d.seen_at, d.marking, d.handling,
-             d.source_grade, d.retention_until, d.load_id],
+            [
+                d.dataset,
+                d.org,
+                d.origin,
+                d.seen_at,
+                d.seen_at,
+                d.marking,
+                d.handling,
+                d.source_grade,
+                d.retention_until,
+                d.load_id,
+            ],
         )
         new = _scalar(con, "SELECT count(*) FROM statements") - before
         info = LoadInfo(
@@ -145,9 +163,20 @@ class DuckDBLoadSession(LoadSession):
         )
         con.execute(
             "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [info.load_id, info.dataset, info.org, info.path, info.sha256, info.format,
-             info.started_at, info.finished_at, info.entities, info.statements_new,
-             info.statements_seen, info.quarantined],
+            [
+                info.load_id,
+                info.dataset,
+                info.org,
+                info.path,
+                info.sha256,
+                info.format,
+                info.started_at,
+                info.finished_at,
+                info.entities,
+                info.statements_new,
+                info.statements_seen,
+                info.quarantined,
+            ],
         )
         con.execute("DROP TABLE _staging")
         con.execute("COMMIT")
@@ -179,7 +208,9 @@ class DuckDBStore(Store):
                 "`silobreak org add` and `silobreak ingest`, or run `silobreak demo`"
             )
         workspace.mkdir(parents=True, exist_ok=True)
-        config = {"memory_limit": memory_limit or os.environ.get("SILOBREAK_DUCKDB_MEMORY", "2GB")}
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "memory_limit": memory_limit or os.environ.get("SILOBREAK_DUCKDB_MEMORY", "2GB")
+        }
         try:
             self.con = duckdb.connect(str(path), read_only=read_only, config=config)
         except duckdb.IOException as exc:
@@ -205,7 +236,7 @@ class DuckDBStore(Store):
             return
         con.execute("BEGIN TRANSACTION")
         try:
-            migrate.apply_all(lambda sql: con.execute(sql) and None, todo)
+            migrate.apply_all(self._execute, todo)
             for m in todo:
                 con.execute(
                     "INSERT INTO schema_migrations VALUES (?, ?, ?)", [m.version, m.name, _now()]
@@ -214,6 +245,9 @@ class DuckDBStore(Store):
         except Exception:
             con.execute("ROLLBACK")
             raise
+
+    def _execute(self, sql: str) -> None:
+        self.con.execute(sql)
 
     def schema_version(self) -> int:
         return _scalar(self.con, "SELECT max(version) FROM schema_migrations")
@@ -246,13 +280,25 @@ class DuckDBStore(Store):
         existing = self.get_dataset(dataset.name)
         if existing is None:
             created = Dataset(
-                dataset.name, dataset.org, tuple(sorted(set(dataset.domains))), dataset.marking,
-                dataset.handling, dataset.source_grade, _now(),
+                dataset.name,
+                dataset.org,
+                tuple(sorted(set(dataset.domains))),
+                dataset.marking,
+                dataset.handling,
+                dataset.source_grade,
+                _now(),
             )
             self.con.execute(
                 "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [created.name, created.org, list(created.domains), created.marking,
-                 created.handling, created.source_grade, created.created_at],
+                [
+                    created.name,
+                    created.org,
+                    list(created.domains),
+                    created.marking,
+                    created.handling,
+                    created.source_grade,
+                    created.created_at,
+                ],
             )
             return created
         if existing.org != dataset.org:
@@ -264,11 +310,17 @@ class DuckDBStore(Store):
         self.con.execute(
             "UPDATE datasets SET domains = ?, marking = ?, handling = ?, source_grade = ? "
             "WHERE name = ?",
-            [list(domains), dataset.marking, dataset.handling, dataset.source_grade,
-             dataset.name],
+            [list(domains), dataset.marking, dataset.handling, dataset.source_grade, dataset.name],
         )
-        return Dataset(dataset.name, dataset.org, domains, dataset.marking, dataset.handling,
-                       dataset.source_grade, existing.created_at)
+        return Dataset(
+            dataset.name,
+            dataset.org,
+            domains,
+            dataset.marking,
+            dataset.handling,
+            dataset.source_grade,
+            existing.created_at,
+        )
 
     def get_dataset(self, name: str) -> Dataset | None:
         row = self.con.execute("SELECT * FROM datasets WHERE name = ?", [name]).fetchone()
@@ -304,9 +356,9 @@ class DuckDBStore(Store):
             params.append(dataset)
         order = " ORDER BY dataset, entity_id, prop, value" if order_by_entity else ""
         cols = ", ".join(STATEMENT_COLUMNS)
-        cursor = self.con.cursor()
-        cursor.execute(f"SELECT {cols} FROM statements WHERE {where}{order}", params)
-        return cursor.fetch_record_batch(batch_size)
+        query = f"SELECT {cols} FROM statements WHERE {where}{order}"
+        # A cursor of its own, so that streaming does not hold the main connection.
+        return self.con.cursor().sql(query, params=params).to_arrow_reader(batch_size=batch_size)
 
     def count_statements(self, viewer: Viewer, dataset: str | None = None) -> int:
         where, params = statement_predicate(viewer)
