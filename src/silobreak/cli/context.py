@@ -13,8 +13,16 @@ from rich.console import Console
 from silobreak.ingest.readers import InputError
 from silobreak.store import Store, StoreError, open_store
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+def _console(stderr: bool = False) -> Console:
+    """Rich output; when piped, wide enough that tables are not folded into 80 columns."""
+    probe = Console(stderr=stderr)
+    width = None if probe.is_terminal else 200
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, width=width)
+
+
+console = _console()
+err_console = _console(stderr=True)
 
 
 @dataclass

@@ -95,6 +95,7 @@ def read_ftm(source: ProgressFile) -> Iterator[Row]:
         except InvalidRow as exc:
             yield Row(number, _decode(line), error=str(exc))
             continue
+        record.line = number
         yield Row(number, "", [record])
 
 
@@ -203,18 +204,23 @@ def read_csv(source: ProgressFile, mapping: Mapping) -> Iterator[Row]:
     )
 
 
-def _sniff(path: Path) -> type[csv.Dialect] | csv.Dialect:
-    """Comma, semicolon, tab or pipe: guessed from the first 64 KiB (comma when unsure)."""
+def _sniff(path: Path) -> type[csv.Dialect]:
+    """Comma, semicolon, tab or pipe: whichever the header line uses most (comma on a tie).
+
+    Only the header is read: sniffing data rows is fooled by ragged rows and free text.
+    """
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as fh:
-        sample = fh.read(65536)
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        return csv.excel
+        header = fh.readline()
+    best = max(",;\t|", key=lambda d: (header.count(d), d == ","))
+
+    class Sniffed(csv.excel):
+        delimiter = best
+
+    return Sniffed
 
 
-def _csv_raw(dialect: type[csv.Dialect] | csv.Dialect) -> Callable[[list[Any]], str]:
+def _csv_raw(dialect: type[csv.Dialect]) -> Callable[[list[Any]], str]:
     def render(cells: list[Any]) -> str:
         buf = io.StringIO()
         csv.writer(buf, dialect).writerow(cells)
@@ -287,7 +293,10 @@ def _map_rows(
             )
             continue
         try:
-            yield Row(line, "", mapping.map_record(record))
+            entities = mapping.map_record(record)
+            for mapped in entities:
+                mapped.line = line
+            yield Row(line, "", entities)
         except InvalidRow as exc:
             yield Row(line, raw, error=str(exc))
         except FollowTheMoneyException as exc:

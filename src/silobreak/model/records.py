@@ -100,6 +100,8 @@ class EntityRecord:
     schema: str
     values: list[tuple[str, str, str, str | None]] = field(default_factory=list)
     """``(prop, prop_type, value, original_value)``; the original only when cleaning changed it."""
+    line: int = 0
+    """The input line (or spreadsheet row) the entity came from."""
 
 
 @dataclass(frozen=True)

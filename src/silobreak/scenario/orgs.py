@@ -357,7 +357,8 @@ def write_customs(ctx: Ctx, spec: OrgSpec) -> None:
             declare(company, rng.choice(background), rng.choice(pools()["legit_goods"]), False)
         elif rng.random() < 0.03:
             declare(company, rng.choice(background), rng.choice(pools()["counterfeit_goods"]), True)
-    row = declare(world.legit[0], background[0], "tea", False, when="2023-02-30")
+    with truth.planting_bad_row():
+        row = declare(world.legit[0], background[0], "tea", False, when="2023-02-30")
     truth.bad_row(spec.dataset, row, "impossible date 2023-02-30")
     book.save(ctx.out / spec.file)
 
@@ -456,9 +457,9 @@ def write_wildlife(ctx: Ctx, spec: OrgSpec) -> None:
     for person in _persons(ctx, 0.05):
         seizure([person], None, None)
     bad = world.vessels[0]
-    line = seizure(
-        [world.repeaters[0]], bad, None, imo=f"IMO {bad.imo[:-1]}{(int(bad.imo[-1]) + 1) % 10}"
-    )
+    wrong_imo = f"IMO {bad.imo[:-1]}{(int(bad.imo[-1]) + 1) % 10}"
+    with truth.planting_bad_row():
+        line = seizure([world.repeaters[0]], bad, None, imo=wrong_imo)
     truth.bad_row(spec.dataset, line, "IMO number with a wrong check digit")
     out.close()
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +19,27 @@ class Truth:
         self.entity_domains: dict[str, set[str]] = {}
         self.entity_orgs: dict[str, set[str]] = {}
         self.expected_quarantine: list[dict[str, Any]] = []
+        self._planting = False
 
     def record(self, dataset: str, entity_id: str, tid: str, org: str) -> None:
+        if self._planting:
+            return  # the row will be quarantined: it names no entity in the store
         self.records.append({"dataset": dataset, "entity_id": entity_id, "true_id": tid})
         self.entity_orgs.setdefault(tid, set()).add(org)
 
+    @contextmanager
+    def planting_bad_row(self) -> Iterator[None]:
+        """Records written inside this block belong to a row that ingest must quarantine."""
+        self._planting = True
+        try:
+            yield
+        finally:
+            self._planting = False
+
     def domain(self, tid: str, domain: str) -> None:
         """``tid`` is directly named in a record of that crime domain."""
+        if self._planting:
+            return
         self.entity_domains.setdefault(tid, set()).add(domain)
 
     def bad_row(self, dataset: str, line: int, why: str) -> None:

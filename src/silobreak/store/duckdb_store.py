@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import orjson
 import pyarrow as pa
 
 from silobreak.model.records import (
+    BASE_PROP,
     STATEMENT_COLUMNS,
     Dataset,
     EntityRecord,
@@ -24,6 +26,7 @@ from silobreak.model.records import (
     QuarantineRow,
     StatementDefaults,
 )
+from silobreak.model.schemata import merge_schemata
 from silobreak.policy.rules import owner_predicate, statement_predicate
 from silobreak.policy.viewer import Viewer
 from silobreak.store import migrate
@@ -34,6 +37,7 @@ BACKEND = "duckdb"
 
 _STAGING_SCHEMA = pa.schema(
     [
+        ("line", pa.int64()),
         ("entity_id", pa.string()),
         ("schema", pa.string()),
         ("prop", pa.string()),
@@ -59,15 +63,16 @@ class DuckDBLoadSession(LoadSession):
         self._open = True
         con.execute("BEGIN TRANSACTION")
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _staging (id VARCHAR, entity_id VARCHAR, "
-            "schema VARCHAR, prop VARCHAR, prop_type VARCHAR, value VARCHAR, "
-            "original_value VARCHAR)"
+            "CREATE OR REPLACE TEMP TABLE _staging (id VARCHAR, line BIGINT, "
+            "entity_id VARCHAR, schema VARCHAR, prop VARCHAR, prop_type VARCHAR, "
+            "value VARCHAR, original_value VARCHAR)"
         )
 
     def add_entities(self, records: list[EntityRecord]) -> None:
-        cols: dict[str, list[str | None]] = {name: [] for name in _STAGING_SCHEMA.names}
+        cols: dict[str, list[Any]] = {name: [] for name in _STAGING_SCHEMA.names}
         for rec in records:
             for prop, prop_type, value, original in rec.values:
+                cols["line"].append(rec.line)
                 cols["entity_id"].append(rec.entity_id)
                 cols["schema"].append(rec.schema)
                 cols["prop"].append(prop)
@@ -78,7 +83,8 @@ class DuckDBLoadSession(LoadSession):
         # The statement id is FtM's: sha1("dataset.entity_id.prop.value"), computed in SQL.
         self.con.execute(
             "INSERT INTO _staging SELECT sha1(? || '.' || entity_id || '.' || prop || '.' "
-            "|| value), entity_id, schema, prop, prop_type, value, original_value FROM _batch",
+            "|| value), line, entity_id, schema, prop, prop_type, value, original_value "
+            "FROM _batch",
             [self.defaults.dataset],
         )
         self.con.unregister("_batch")
@@ -110,9 +116,79 @@ class DuckDBLoadSession(LoadSession):
         )
         self.quarantined += len(rows)
 
+    def _reconcile_schemata(self) -> None:
+        """Give each entity one schema across this load and earlier loads of its dataset.
+
+        Compatible schemata merge to the most specific (LegalEntity + Person -> Person);
+        rows whose schema cannot merge with the entity's (Person vs Vessel) are quarantined,
+        keeping the schema already in the store, or else the one of the earliest line.
+        """
+        con, dataset = self.con, self.defaults.dataset
+        conflicts = con.execute(
+            "WITH seen AS (SELECT entity_id, schema, min(line) AS line FROM _staging "
+            "GROUP BY ALL UNION ALL SELECT DISTINCT t.entity_id, t.schema, -1 AS line "
+            "FROM statements t SEMI JOIN (SELECT DISTINCT entity_id FROM _staging) s "
+            "ON t.entity_id = s.entity_id WHERE t.dataset = ?) "
+            "SELECT entity_id, list(schema ORDER BY line), list(line ORDER BY line) FROM seen "
+            "GROUP BY entity_id HAVING count(DISTINCT schema) > 1",
+            [dataset],
+        ).fetchall()
+        merged: dict[str, list[str | None]] = {"entity_id": [], "schema": []}
+        refused: list[tuple[str, str, str]] = []
+        for entity_id, schemata, _lines in conflicts:
+            keep = [schemata[0]]
+            for schema in schemata[1:]:
+                if merge_schemata((*keep, schema)) is None:
+                    refused.append((entity_id, schema, schemata[0]))
+                elif schema not in keep:
+                    keep.append(schema)
+            merged["entity_id"].append(entity_id)
+            merged["schema"].append(merge_schemata(tuple(sorted(keep))))
+        if refused:
+            self._quarantine_conflicts(refused)
+        if merged["entity_id"]:
+            con.register("_merged", pa.table(merged))
+            con.execute(
+                "UPDATE _staging SET schema = m.schema FROM _merged m "
+                "WHERE _staging.entity_id = m.entity_id"
+            )
+            con.execute(
+                "UPDATE statements SET schema = m.schema FROM _merged m "
+                "WHERE statements.dataset = ? AND statements.entity_id = m.entity_id",
+                [dataset],
+            )
+            con.unregister("_merged")
+
+    def _quarantine_conflicts(self, refused: list[tuple[str, str, str]]) -> None:
+        """Move staged rows with an incompatible schema to the quarantine, rebuilt as FtM."""
+        rows = []
+        for entity_id, schema, other in refused:
+            staged = self.con.execute(
+                "SELECT line, prop, coalesce(original_value, value) FROM _staging "
+                "WHERE entity_id = ? AND schema = ? ORDER BY line, prop",
+                [entity_id, schema],
+            ).fetchall()
+            by_line: dict[int, dict[str, list[str]]] = {}
+            for line, prop, value in staged:
+                props = by_line.setdefault(line, {})
+                if prop != BASE_PROP:
+                    props.setdefault(prop, []).append(value)
+            for line, props in by_line.items():
+                raw = orjson.dumps({"id": entity_id, "schema": schema, "properties": props})
+                reason = (
+                    f"entity id {entity_id!r} is a {other} elsewhere in dataset "
+                    f"{self.defaults.dataset!r}; {schema} cannot be merged with it"
+                )
+                rows.append(QuarantineRow(self.load.path, line, reason, raw.decode()))
+            self.con.execute(
+                "DELETE FROM _staging WHERE entity_id = ? AND schema = ?", [entity_id, schema]
+            )
+        self.add_quarantine(rows)
+
     def commit(self) -> LoadInfo:
         d = self.defaults
         con = self.con
+        self._reconcile_schemata()
         entities = _scalar(con, "SELECT count(DISTINCT entity_id) FROM _staging")
         # Known statements: seen again now; the latest load's sharing terms apply.
         seen = _scalar(

@@ -1,0 +1,125 @@
+"""The command line end to end, as a user types it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from silobreak.cli import main
+from tests.conftest import entity, write_jsonl
+
+
+def run(workspace: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["--workspace", str(workspace), *args])
+
+
+def test_org_ingest_quarantine_export(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    assert (
+        run(
+            ws, "org", "add", "national-police", "--sector", "law_enforcement", "--country", "Kenya"
+        ).exit_code
+        == 0
+    )
+    listed = run(ws, "org", "list")
+    assert "national-police" in listed.output and "KE" in listed.output
+    data = write_jsonl(
+        tmp_path / "register.json",
+        [
+            entity("p1", "Person", name="Ivan Petrov", topics="crime.boss"),
+            '{"id": "p2", "schema": "Person", "properties": {"birthDate": ["1999-02-31"]}}',
+        ],
+    )
+    result = run(
+        ws,
+        "ingest",
+        str(data),
+        "--org",
+        "national-police",
+        "--dataset",
+        "oc",
+        "--domain",
+        "organized_crime",
+        "--marking",
+        "RED",
+        "--handling",
+        "H3",
+    )
+    assert result.exit_code == 0, result.output
+    assert "loaded 1 entities" in result.output
+    assert "1 quarantined" in result.output
+    assert "register.json:2: invalid date '1999-02-31'" in result.output
+    quarantine = run(ws, "quarantine", "list")
+    assert "invalid date" in quarantine.output and "oc" in quarantine.output
+    datasets = run(ws, "dataset", "list")
+    assert "organized_crime" in datasets.output and "TLP:RED" in datasets.output
+    out = tmp_path / "out.ftm.json"
+    exported = run(ws, "export", "statements", "--format", "ftm", "--out", str(out))
+    assert exported.exit_code == 0 and "wrote 1 entities" in exported.output
+    assert json.loads(out.read_text())["properties"]["name"] == ["Ivan Petrov"]
+
+
+def test_user_errors_exit_1_with_a_message(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    data = write_jsonl(tmp_path / "x.json", [entity("p1", "Person", name="A")])
+    run(ws, "org", "add", "police", "--sector", "law_enforcement")
+    unknown = run(ws, "ingest", str(data), "--org", "nobody", "--dataset", "d")
+    assert unknown.exit_code == 1
+    assert "unknown organization 'nobody'" in unknown.output
+    bad_sector = run(ws, "org", "add", "x", "--sector", "army")
+    assert bad_sector.exit_code == 2 and "army" in bad_sector.output
+    bad = write_jsonl(tmp_path / "bad.json", ["{nope"])
+    strict = run(ws, "ingest", str(bad), "--org", "police", "--dataset", "d", "--strict")
+    assert strict.exit_code == 1
+    assert "bad.json:1: malformed JSON" in strict.output
+    assert "nothing loaded (--strict)" in strict.output
+    missing = run(tmp_path / "nowhere", "dataset", "list")
+    assert missing.exit_code == 1 and "no silobreak workspace" in missing.output
+
+
+def test_workspace_from_environment(tmp_path: Path) -> None:
+    ws = tmp_path / "env-ws"
+    result = CliRunner().invoke(
+        main, ["org", "add", "ngo1", "--sector", "ngo"], env={"SILOBREAK_WORKSPACE": str(ws)}
+    )
+    assert result.exit_code == 0
+    assert (ws / "silobreak.duckdb").exists()
+
+
+def test_scenario_generate_and_ingest(tmp_path: Path) -> None:
+    out = tmp_path / "sc"
+    generated = CliRunner().invoke(main, ["scenario", "generate", "--seed", "3", "--out", str(out)])
+    assert generated.exit_code == 0 and "planted networks" in generated.output
+    ingested = run(tmp_path / "ws", "scenario", "ingest", str(out), "--quiet")
+    assert ingested.exit_code == 0
+    assert ingested.output.count("new statements") == 9
+
+
+def test_demo_writes_a_report(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["demo", "--no-serve", "--out", str(tmp_path / "d")])
+    assert result.exit_code == 0, result.output
+    report = tmp_path / "d" / "report.html"
+    assert str(report.resolve()) in result.output
+    html = report.read_text()
+    for needle in (
+        "national-police",
+        "customs_declarations",
+        "Quarantine",
+        "<svg",
+        "invalid IBAN",
+        "TLP:AMBER+STRICT",
+    ):
+        assert needle in html
+    again = CliRunner().invoke(main, ["demo", "--no-serve", "--out", str(tmp_path / "d")])
+    assert "0 new statements" in again.output  # idempotent
+
+
+def test_python_dash_m() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "silobreak", "--version"], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.startswith("silobreak, version")
