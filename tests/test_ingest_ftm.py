@@ -88,7 +88,8 @@ def test_good_file_loads_with_provenance(store: Store, tmp_path: Path) -> None:
             "invalid date '2021-02-30' for Person:birthDate",
         ),
         (
-            '{"id": "x", "schema": "BankAccount", "properties": {"iban": ["DE89370400440532013001"]}}',
+            '{"id": "x", "schema": "BankAccount", '
+            '"properties": {"iban": ["DE89370400440532013001"]}}',
             "invalid IBAN 'DE89370400440532013001' for BankAccount:iban",
         ),
         (

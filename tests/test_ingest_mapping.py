@@ -125,7 +125,7 @@ def test_a_broken_mapping_names_the_file(store: Store, tmp_path: Path) -> None:
     path.write_text(CSV, "utf-8")
     bad = tmp_path / "bad.yml"
     bad.write_text("donations:\n  queries:\n    - entities:\n        x: {schema: Nope, key: a}\n")
-    with pytest.raises(InputError, match="bad.yml"):
+    with pytest.raises(InputError, match=r"bad\.yml"):
         ingest_file(store, path, _opts(tmp_path, mapping=bad))
     assert store.get_dataset("donations") is None
 

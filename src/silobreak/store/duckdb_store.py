@@ -79,15 +79,14 @@ class DuckDBLoadSession(LoadSession):
                 cols["prop_type"].append(prop_type)
                 cols["value"].append(value)
                 cols["original_value"].append(original)
-        self.con.register("_batch", pa.Table.from_pydict(cols, schema=_STAGING_SCHEMA))
         # The statement id is FtM's: sha1("dataset.entity_id.prop.value"), computed in SQL.
-        self.con.execute(
-            "INSERT INTO _staging SELECT sha1(? || '.' || entity_id || '.' || prop || '.' "
-            "|| value), line, entity_id, schema, prop, prop_type, value, original_value "
-            "FROM _batch",
-            [self.defaults.dataset],
-        )
-        self.con.unregister("_batch")
+        # from_arrow + insert_into copies the batch; a registered view would keep every
+        # batch's Arrow buffers alive until the connection closes.
+        prefix = "'" + self.defaults.dataset.replace("'", "''") + ".'"
+        self.con.from_arrow(pa.Table.from_pydict(cols, schema=_STAGING_SCHEMA)).project(
+            f"sha1({prefix} || entity_id || '.' || prop || '.' || value) AS id, line, "
+            "entity_id, schema, prop, prop_type, value, original_value"
+        ).insert_into("_staging")
 
     def add_quarantine(self, rows: list[QuarantineRow]) -> None:
         if not rows:
@@ -285,7 +284,7 @@ class DuckDBStore(Store):
             )
         workspace.mkdir(parents=True, exist_ok=True)
         config: dict[str, str | bool | int | float | list[str]] = {
-            "memory_limit": memory_limit or os.environ.get("SILOBREAK_DUCKDB_MEMORY", "2GB")
+            "memory_limit": memory_limit or os.environ.get("SILOBREAK_DUCKDB_MEMORY", "512MB")
         }
         try:
             self.con = duckdb.connect(str(path), read_only=read_only, config=config)
