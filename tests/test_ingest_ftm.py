@@ -253,3 +253,10 @@ def test_schemata_of_one_id_merge_or_are_refused(store: Store, tmp_path: Path) -
     write_jsonl(path, [entity("y", "Vessel", name="Sea Falcon")])
     later = ingest_file(store, path, _opts())
     assert later.load is not None and later.load.quarantined == 1
+
+
+def test_byte_order_mark_and_blank_lines(store: Store, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "bom.json", ["", *GOOD[:2]])
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().lstrip(b"\n") + b"\n\n")
+    load = ingest_file(store, path, _opts()).load
+    assert load is not None and load.entities == 2 and load.quarantined == 0

@@ -24,7 +24,7 @@ from followthemoney import model
 from followthemoney.exc import FollowTheMoneyException
 from followthemoney.mapping.query import QueryMapping
 
-from silobreak.ingest.validate import EntityValidator, InvalidRow
+from silobreak.ingest.validate import EntityValidator, InvalidRow, clean_value
 from silobreak.model.records import BASE_PROP, EntityRecord
 
 FORMATS = ("ftm", "csv", "xlsx")
@@ -83,6 +83,8 @@ def read_ftm(source: ProgressFile) -> Iterator[Row]:
     """FtM JSON lines, as OpenSanctions, Aleph and ``ftm`` itself write them."""
     validator = EntityValidator()
     for number, line in enumerate(source.stream, start=1):
+        if number == 1:
+            line = line.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark
         if not line.strip():
             continue
         try:
@@ -176,9 +178,12 @@ def _precheck(query: QueryMapping, record: dict[str, str]) -> None:
                 if not value or not value.strip():
                     continue
                 fmt = pm.format or pm.prop.format
-                ok = pm.prop.type.clean(value, fuzzy=pm.fuzzy, format=fmt) is not None
+                if pm.fuzzy:
+                    ok = pm.prop.type.clean(value, fuzzy=True, format=fmt) is not None
+                else:
+                    ok = clean_value(pm.prop.type.name, value.strip(), fmt) is not None
                 if not ok and pm.prop.type.name == "phone":
-                    ok = any(pm.prop.type.clean(value, format=c) for c in countries)
+                    ok = any(clean_value("phone", value.strip(), c) for c in countries)
                 if not ok:
                     columns = ", ".join(sorted(pm.refs)) or "literal"
                     what = pm.prop.format.upper() if pm.prop.format else pm.prop.type.name

@@ -50,7 +50,8 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @lru_cache(maxsize=200_000)
-def _clean(type_name: str, value: str, fmt: str | None) -> str | None:
+def clean_value(type_name: str, value: str, fmt: str | None) -> str | None:
+    """FtM's cleaning of one value for a property type (``None``: rejected), cached."""
     if type_name == "date" and fmt is None and _ISO_DAY.match(value):
         # Fast path for the most common form; FtM's parser handles everything else.
         try:
@@ -135,12 +136,12 @@ class EntityValidator:
                 if spec.text:
                     record.values.append((spec.name, spec.type_name, text, None))
                     continue
-                cleaned = _clean(spec.type_name, text, spec.fmt)
+                cleaned = clean_value(spec.type_name, text, spec.fmt)
                 if cleaned is None and spec.type_name == registry.phone.name:
                     if countries is None:
                         countries = _countries(props)
                     for country in countries:
-                        cleaned = _clean(spec.type_name, text, country)
+                        cleaned = clean_value(spec.type_name, text, country)
                         if cleaned is not None:
                             break
                 if cleaned is None:
@@ -173,7 +174,7 @@ def _countries(props: dict[str, Any]) -> list[str]:
     found: list[str] = []
     for name in _COUNTRY_PROPS:
         for value in props.get(name) or []:
-            code = _clean(registry.country.name, str(value), None) if value else None
+            code = clean_value(registry.country.name, str(value), None) if value else None
             if code and code not in found:
                 found.append(code)
     return found

@@ -149,6 +149,7 @@ def write_bank(ctx: Ctx, spec: OrgSpec) -> None:
     pstyle: Style = {"variant": 0.5, "middle": 0.6, "typo": 0.04}
     cstyle: Style = {"form_variant": 0.6, "typo": 0.04}
     out = FtmOut(ctx.out / spec.file)
+    accounts = {a.holder: a for a in world.accounts}
     customers: list[tuple[object, str, str]] = []  # (true entity, customer id, account id)
     serial = {"n": 0}
 
@@ -177,10 +178,9 @@ def write_bank(ctx: Ctx, spec: OrgSpec) -> None:
                 jurisdiction=entity.country,
             )
         truth.record(spec.dataset, cid, entity.tid, spec.org)
-        holder = entity.tid
-        acct = next((a for a in world.accounts if a.holder == holder), None) or ctx.builder.account(
-            holder
-        )
+        acct = accounts.get(entity.tid)
+        if acct is None:
+            accounts[entity.tid] = acct = ctx.builder.account(entity.tid)
         iban = account_iban or ids.format_iban(acct.iban, rng)
         out.entity(aid, "BankAccount", iban=iban, currency=acct.currency, bankName="Meridian Bank")
         truth.record(spec.dataset, aid, acct.tid, spec.org)
