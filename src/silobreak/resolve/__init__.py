@@ -1,0 +1,1 @@
+"""Entity resolution: names, identifiers, blocking, scoring, clustering and judgements."""

@@ -1,0 +1,253 @@
+"""Compare names of people, organizations and things, in any script, and explain the score.
+
+The comparison works on name *parts* analysed by rigour (tokenised, normalised, transliterated,
+tagged: given/family names, legal forms, stop words, and symbols from its name databases, so
+that ``Mohammed`` and ``محمد`` or ``OOO`` and ``LLC`` are known to mean the same). Two passes
+align the parts of two names:
+
+1. **symbols**: parts that share a rigour symbol are aligned (a name variant across scripts, a
+   legal form across languages, an initial with the name it abbreviates, a number);
+2. **residue**: what is left is aligned by rigour's edit-cost model, which tolerates typos,
+   transliteration drift and merged or split tokens, and refuses distant strings.
+
+The score is the weighted share of name mass that aligned, times how well. Parts weigh by
+length; stop words and legal forms weigh little (they carry no identity); for people, extra
+parts on one side (a middle name, a second family name, a patronymic) cost less when
+everything on the other side aligned. Names in scripts rigour does not latinise (Arabic,
+Chinese, ...) are also compared through an ICU transliteration, and the better reading wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from normality import ascii_text
+from rigour.names import (
+    Alignment,
+    Name,
+    NamePart,
+    NamePartTag,
+    NameTypeTag,
+    SymbolCategory,
+    analyze_names,
+    compare_parts,
+    pair_symbols,
+)
+
+DEFAULT_THRESHOLD = 0.7
+
+PERSON_SCHEMATA = frozenset({"Person"})
+THING_SCHEMATA = frozenset({"Vessel", "Vehicle", "Airplane", "CryptoWallet", "BankAccount",
+                            "Security", "RealEstate"})
+
+# How much a symbol alignment is worth, by symbol category: a shared name symbol means two
+# spellings of one name, an initial only agrees with a name, a phonetic code is weak evidence.
+# (Keys are rigour's category codes.)
+_SYMBOL_SCORES: dict[str, float] = {
+    "NAME": 0.95,
+    "NICK": 0.8,
+    "INITIAL": 0.75,
+    "PHON": 0.75,
+    "ORGCLS": 1.0,
+    "SYMBOL": 1.0,
+    "NUM": 1.0,
+    "LOC": 1.0,
+    "DOMAIN": 1.0,
+}
+_LIGHT_TAGS = {NamePartTag.STOP: 0.15, NamePartTag.LEGAL: 0.25, NamePartTag.TITLE: 0.1,
+               NamePartTag.HONORIFIC: 0.1, NamePartTag.SUFFIX: 0.3}
+_EXTRA_PART_DISCOUNT = 0.35  # a person's unmatched extra part, when the rest aligned
+_PHONETIC_SCORE = 0.8
+_SUBSTITUTION_FACTOR = 2.0
+_GENERIC_CATEGORIES = frozenset({"SYMBOL", "DOMAIN"})
+
+
+def _content(parts: Sequence[NamePart], kind: NameTypeTag) -> bool:
+    """Whether unaligned parts carry identity (not stop words, legal forms, initials)."""
+    return any(p.tag not in _LIGHT_TAGS and len(p.comparable) > 1 for p in parts)
+
+
+def _residue_score(al: Alignment) -> tuple[float, str]:
+    """rigour's edit score, raised to the phonetic score when the parts sound the same."""
+    left = "".join(p.comparable for p in al.qps)
+    right = "".join(p.comparable for p in al.rps)
+    if left == right:
+        return 1.0, "same"
+    if al.score < _PHONETIC_SCORE and len(al.qps) == len(al.rps) == 1:
+        if al.qps[0].metaphone and al.qps[0].metaphone == al.rps[0].metaphone:
+            return _PHONETIC_SCORE, "phonetic"
+    return float(al.score), "fuzzy"
+
+
+def name_type(schema: str) -> NameTypeTag:
+    """The rigour name type for an FtM schema."""
+    if schema in PERSON_SCHEMATA:
+        return NameTypeTag.PER
+    if schema in THING_SCHEMATA:
+        return NameTypeTag.OBJ
+    return NameTypeTag.ORG
+
+
+@dataclass(frozen=True)
+class PartMatch:
+    """One aligned (or unaligned) group of parts and what it contributed."""
+
+    left: str
+    right: str
+    score: float
+    how: str  # "same", "symbol:NAME", "fuzzy", "unmatched", ...
+    weight: float
+
+    def describe(self) -> str:
+        if not self.right:
+            return f"{self.left} (only left, {self.how})"
+        if not self.left:
+            return f"{self.right} (only right, {self.how})"
+        return f"{self.left}={self.right} ({self.how} {self.score:.2f})"
+
+
+@dataclass(frozen=True)
+class NameComparison:
+    """The score of the best-aligned pair of name variants, and how it was reached."""
+
+    score: float
+    left: str
+    right: str
+    parts: tuple[PartMatch, ...]
+
+    def explain(self) -> str:
+        """``mohammed=محمد (symbol:NAME 0.95); husaini=husseini (fuzzy 0.64); al (only right,
+        stop word)``."""
+        return "; ".join(p.describe() for p in self.parts)
+
+
+@lru_cache(maxsize=100_000)
+def analyse(kind: NameTypeTag, text: str) -> tuple[Name, ...]:
+    """rigour's analysis of one raw name, plus an ICU-transliterated reading when the name
+    has letters rigour leaves in their script. Cached: names repeat across many pairs."""
+    variants = [text]
+    if any(ch.isalpha() and ord(ch) > 0x24F and not 0x400 <= ord(ch) <= 0x4FF for ch in text):
+        latin = ascii_text(text)
+        if latin and latin.strip() and latin != text:
+            variants.append(latin.replace("?", ""))
+    names: list[Name] = []
+    for variant in variants:
+        names.extend(sorted(analyze_names(kind, [variant]), key=lambda n: n.form))
+    return tuple(names)
+
+
+def compare_names(schema: str, left: str, right: str) -> NameComparison:
+    """Compare two raw names for entities of FtM ``schema``."""
+    return compare_name_sets(schema, [left], [right])
+
+
+def compare_name_sets(
+    schema: str, lefts: Iterable[str], rights: Iterable[str]
+) -> NameComparison:
+    """The best comparison between any name of one entity and any name of the other."""
+    kind = name_type(schema)
+    best = NameComparison(0.0, "", "", ())
+    right_names = [(r, n) for r in rights for n in analyse(kind, r)]
+    for left in lefts:
+        for lname in analyse(kind, left):
+            for right, rname in right_names:
+                result = _compare(kind, lname, rname, left, right)
+                if result.score > best.score:
+                    best = result
+                    if best.score >= 0.999:
+                        return best
+    return best
+
+
+def _weight(part: NamePart) -> float:
+    base = float(min(max(len(part.comparable), 2), 10))
+    return base * _LIGHT_TAGS.get(part.tag, 1.0)
+
+
+def _compare(kind: NameTypeTag, a: Name, b: Name, left: str, right: str) -> NameComparison:
+    if a.comparable == b.comparable:
+        return NameComparison(1.0, left, right, (PartMatch(a.comparable, b.comparable, 1.0,
+                                                           "same", 1.0),))
+    best: NameComparison | None = None
+    for pairing in pair_symbols(a, b) or [()]:
+        result = _score_pairing(kind, a, b, pairing, left, right)
+        if best is None or result.score > best.score:
+            best = result
+    assert best is not None
+    return best
+
+
+def _score_pairing(
+    kind: NameTypeTag, a: Name, b: Name, pairing: Sequence[Alignment], left: str, right: str
+) -> NameComparison:
+    matches: list[PartMatch] = []
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for al in pairing:
+        category = str(al.symbol.category.value) if al.symbol is not None else "SYMBOL"
+        same = [p.comparable for p in al.qps] == [p.comparable for p in al.rps]
+        score = 1.0 if same else _SYMBOL_SCORES.get(category, 0.9)
+        weight = sum(_weight(p) for p in (*al.qps, *al.rps))
+        if category == "ORGCLS":
+            weight *= 0.25
+        elif kind != NameTypeTag.PER and category in _GENERIC_CATEGORIES:
+            weight *= 0.5  # "Bank", "Construction", "Global": common to many organizations
+        used_a.update(p.index for p in al.qps)
+        used_b.update(p.index for p in al.rps)
+        matches.append(PartMatch(al.qstr, al.rstr, score, f"symbol:{category}", weight))
+    rest_a = [p for p in a.parts if p.index not in used_a]
+    rest_b = [p for p in b.parts if p.index not in used_b]
+    solos_a: list[NamePart] = []
+    solos_b: list[NamePart] = []
+    if rest_a or rest_b:
+        for al in compare_parts(rest_a, rest_b):
+            if al.qps and al.rps:
+                weight = sum(_weight(p) for p in (*al.qps, *al.rps))
+                score, how = _residue_score(al)
+                matches.append(PartMatch(al.qstr, al.rstr, score, how, weight))
+            else:
+                solos_a.extend(al.qps)
+                solos_b.extend(al.rps)
+    # Transliteration drift beyond the edit budget (Mohammed / Muhamad): same sound.
+    for pa in list(solos_a):
+        if len(pa.comparable) < 3 or not pa.metaphone:
+            continue
+        pb = next((p for p in solos_b if p.metaphone == pa.metaphone), None)
+        if pb is not None:
+            solos_a.remove(pa)
+            solos_b.remove(pb)
+            matches.append(PartMatch(pa.form, pb.form, _PHONETIC_SCORE, "phonetic",
+                                     _weight(pa) + _weight(pb)))
+    solos = [(p, "left") for p in solos_a] + [(p, "right") for p in solos_b]
+    matched_sides = {side for _, side in solos}
+    # A part on each side that aligns with nothing (Mosuli / Tikriti) is a different name,
+    # not a missing one: that costs more than a part only one side records.
+    substituted = _content(solos_a, kind) and _content(solos_b, kind)
+    refused = any(m.how == "fuzzy" and m.score == 0.0 for m in matches)
+    for part, side in solos:
+        weight = _weight(part)
+        how = "unmatched"
+        if part.tag in _LIGHT_TAGS:
+            how = str(part.tag.value).lower().replace("stop", "stop word")
+        elif part.numeric:
+            weight *= _SUBSTITUTION_FACTOR  # "Fund VIII" is not "Fund IX", nor "Fund"
+            how = "unmatched number"
+        elif substituted or refused:
+            weight *= _SUBSTITUTION_FACTOR
+            how = "different"
+        elif kind == NameTypeTag.PER and len(matched_sides) == 1 and matches:
+            weight *= _EXTRA_PART_DISCOUNT  # e.g. a middle name only one side records
+            how = "extra part"
+        label = part.form
+        matches.append(PartMatch(label if side == "left" else "", label if side == "right" else "",
+                                 0.0, how, weight))
+    matches = [
+        PartMatch(m.left, m.right, m.score, m.how, m.weight * _SUBSTITUTION_FACTOR)
+        if m.how == "fuzzy" and m.score == 0.0 else m
+        for m in matches
+    ]
+    total = sum(m.weight for m in matches)
+    score = sum(m.score * m.weight for m in matches) / total if total else 0.0
+    return NameComparison(round(score, 4), left, right, tuple(matches))
