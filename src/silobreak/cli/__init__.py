@@ -12,6 +12,7 @@ from silobreak.cli.dataset import dataset_group
 from silobreak.cli.demo import demo_command
 from silobreak.cli.export import export_group
 from silobreak.cli.ingest import ingest_command
+from silobreak.cli.names import names_group
 from silobreak.cli.org import org_group
 from silobreak.cli.quarantine import quarantine_group
 from silobreak.cli.scenario import scenario_group
@@ -40,6 +41,7 @@ for command in (
     ingest_command,
     quarantine_group,
     export_group,
+    names_group,
     scenario_group,
     demo_command,
 ):

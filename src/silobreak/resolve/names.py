@@ -39,8 +39,9 @@ from rigour.names import (
 DEFAULT_THRESHOLD = 0.7
 
 PERSON_SCHEMATA = frozenset({"Person"})
-THING_SCHEMATA = frozenset({"Vessel", "Vehicle", "Airplane", "CryptoWallet", "BankAccount",
-                            "Security", "RealEstate"})
+THING_SCHEMATA = frozenset(
+    {"Vessel", "Vehicle", "Airplane", "CryptoWallet", "BankAccount", "Security", "RealEstate"}
+)
 
 # How much a symbol alignment is worth, by symbol category: a shared name symbol means two
 # spellings of one name, an initial only agrees with a name, a phonetic code is weak evidence.
@@ -56,11 +57,23 @@ _SYMBOL_SCORES: dict[str, float] = {
     "LOC": 1.0,
     "DOMAIN": 1.0,
 }
-_LIGHT_TAGS = {NamePartTag.STOP: 0.15, NamePartTag.LEGAL: 0.25, NamePartTag.TITLE: 0.1,
-               NamePartTag.HONORIFIC: 0.1, NamePartTag.SUFFIX: 0.3}
+_LIGHT_TAGS = {
+    NamePartTag.STOP: 0.15,
+    NamePartTag.LEGAL: 0.25,
+    NamePartTag.TITLE: 0.1,
+    NamePartTag.HONORIFIC: 0.1,
+    NamePartTag.SUFFIX: 0.3,
+}
 _EXTRA_PART_DISCOUNT = 0.35  # a person's unmatched extra part, when the rest aligned
 _PHONETIC_SCORE = 0.8
-_SUBSTITUTION_FACTOR = 2.0
+
+
+def _substitution(kind: NameTypeTag) -> float:
+    """Weight factor of a part replaced by another: organizations' names are built from few
+    distinctive words (Saudi Arabian *Gas* / *Oil* Company), people's from many shared ones."""
+    return 2.0 if kind == NameTypeTag.PER else 3.0
+
+
 _GENERIC_CATEGORIES = frozenset({"SYMBOL", "DOMAIN"})
 
 
@@ -143,9 +156,7 @@ def compare_names(schema: str, left: str, right: str) -> NameComparison:
     return compare_name_sets(schema, [left], [right])
 
 
-def compare_name_sets(
-    schema: str, lefts: Iterable[str], rights: Iterable[str]
-) -> NameComparison:
+def compare_name_sets(schema: str, lefts: Iterable[str], rights: Iterable[str]) -> NameComparison:
     """The best comparison between any name of one entity and any name of the other."""
     kind = name_type(schema)
     best = NameComparison(0.0, "", "", ())
@@ -168,8 +179,9 @@ def _weight(part: NamePart) -> float:
 
 def _compare(kind: NameTypeTag, a: Name, b: Name, left: str, right: str) -> NameComparison:
     if a.comparable == b.comparable:
-        return NameComparison(1.0, left, right, (PartMatch(a.comparable, b.comparable, 1.0,
-                                                           "same", 1.0),))
+        return NameComparison(
+            1.0, left, right, (PartMatch(a.comparable, b.comparable, 1.0, "same", 1.0),)
+        )
     best: NameComparison | None = None
     for pairing in pair_symbols(a, b) or [()]:
         result = _score_pairing(kind, a, b, pairing, left, right)
@@ -218,10 +230,13 @@ def _score_pairing(
         if pb is not None:
             solos_a.remove(pa)
             solos_b.remove(pb)
-            matches.append(PartMatch(pa.form, pb.form, _PHONETIC_SCORE, "phonetic",
-                                     _weight(pa) + _weight(pb)))
+            matches.append(
+                PartMatch(pa.form, pb.form, _PHONETIC_SCORE, "phonetic", _weight(pa) + _weight(pb))
+            )
     solos = [(p, "left") for p in solos_a] + [(p, "right") for p in solos_b]
     matched_sides = {side for _, side in solos}
+    # Only a name that aligned at least two parts (given and family) may lack a middle name.
+    aligned_parts = sum(1 for m in matches if m.score > 0 and m.how != "symbol:ORGCLS")
     # A part on each side that aligns with nothing (Mosuli / Tikriti) is a different name,
     # not a missing one: that costs more than a part only one side records.
     substituted = _content(solos_a, kind) and _content(solos_b, kind)
@@ -231,21 +246,25 @@ def _score_pairing(
         how = "unmatched"
         if part.tag in _LIGHT_TAGS:
             how = str(part.tag.value).lower().replace("stop", "stop word")
-        elif part.numeric:
-            weight *= _SUBSTITUTION_FACTOR  # "Fund VIII" is not "Fund IX", nor "Fund"
+        elif part.numeric or part.tag == NamePartTag.NUM:
+            weight *= _substitution(kind)  # "Fund VIII" is not "Fund IX", nor "Fund"
             how = "unmatched number"
         elif substituted or refused:
-            weight *= _SUBSTITUTION_FACTOR
+            weight *= _substitution(kind)
             how = "different"
-        elif kind == NameTypeTag.PER and len(matched_sides) == 1 and matches:
+        elif kind == NameTypeTag.PER and len(matched_sides) == 1 and aligned_parts >= 2:
             weight *= _EXTRA_PART_DISCOUNT  # e.g. a middle name only one side records
             how = "extra part"
         label = part.form
-        matches.append(PartMatch(label if side == "left" else "", label if side == "right" else "",
-                                 0.0, how, weight))
+        matches.append(
+            PartMatch(
+                label if side == "left" else "", label if side == "right" else "", 0.0, how, weight
+            )
+        )
     matches = [
-        PartMatch(m.left, m.right, m.score, m.how, m.weight * _SUBSTITUTION_FACTOR)
-        if m.how == "fuzzy" and m.score == 0.0 else m
+        PartMatch(m.left, m.right, m.score, m.how, m.weight * _substitution(kind))
+        if m.how == "fuzzy" and m.score == 0.0
+        else m
         for m in matches
     ]
     total = sum(m.weight for m in matches)

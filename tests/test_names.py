@@ -1,0 +1,93 @@
+"""Name comparison across scripts, orders, legal forms and typos; explanations."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from silobreak.cli import main
+from silobreak.resolve.names import DEFAULT_THRESHOLD, compare_name_sets, compare_names
+
+SAME = [
+    ("Person", "Mohammed Al-Husseini", "محمد الحسيني"),  # Arabic script
+    ("Person", "Mohammed Husseini", "Muhamad Husaini"),  # transliteration drift
+    ("Person", "Maria Osetrova", "Мария Александровна Осетрова"),  # Cyrillic + patronymic
+    ("Person", "Wang Wei", "王伟"),  # Chinese
+    ("Person", "Juan Carlos Garcia", "GARCÍA, Juan Carlos"),  # order, case, accents
+    ("Person", "Dmitry Sokolov", "Dmitriy Sokolov"),
+    ("Person", "Olaf Scholze", "Olaf Scholz"),  # typo
+    ("Company", "ООО «Ромашка»", "ROMASHKA LLC"),  # legal form across languages
+    ("Company", "Romashka Obshchestvo s Ogranichennoy Otvetstvennostyu", "ROMASHKA LLC"),
+    ("Company", "Sociedad Anónima Atlas Freight", "ATLAS FREIGHT S.A."),
+    ("Company", "Northern Star Trading Limited", "Northern Star Trading Ltd."),
+    ("Vessel", "Ocean Pearl", "OCEAN PEARL"),
+]
+
+DIFFERENT = [
+    ("Person", "John Smith", "John Brown"),
+    ("Person", "Izzat Ibrahim al-Mosuli", "Izzat Ibrahim al-Duri"),  # one part substituted
+    ("Person", "Shamsuddin", "Shamsuddin Mohammed Haqqani"),  # a given name alone
+    ("Company", "Acme Trading Ltd", "Acme Shipping Ltd"),
+    ("Company", "Apollo Investment Fund VIII L.P.", "Apollo Investment Fund IX L.P."),
+    ("Company", "Saudi Arabian Gas Company", "Saudi Arabian Oil Company"),
+]
+
+
+@pytest.mark.parametrize(("schema", "left", "right"), SAME)
+def test_same_entity_matches(schema: str, left: str, right: str) -> None:
+    result = compare_names(schema, left, right)
+    assert result.score >= DEFAULT_THRESHOLD, result.explain()
+    # symmetric enough that the verdict does not depend on the order
+    assert compare_names(schema, right, left).score >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(("schema", "left", "right"), DIFFERENT)
+def test_different_entities_do_not_match(schema: str, left: str, right: str) -> None:
+    result = compare_names(schema, left, right)
+    assert result.score < DEFAULT_THRESHOLD, result.explain()
+
+
+def test_scores_explain_themselves() -> None:
+    result = compare_names("Person", "Mohammed Al-Husseini", "محمد الحسيني")
+    text = result.explain()
+    assert "mohammed=محمد (symbol:NAME" in text
+    assert "al (only left, stop word)" in text
+    different = compare_names("Person", "John Smith", "John Brown")
+    assert "smith (only left, different)" in different.explain()
+    legal = compare_names("Company", "ООО «Ромашка»", "ROMASHKA LLC")
+    assert "ooo=llc (symbol:ORGCLS" in legal.explain()
+
+
+def test_identical_and_empty() -> None:
+    assert compare_names("Person", "Ivan Petrov", "ivan  PETROV").score == 1.0
+    assert compare_names("Person", "", "Ivan Petrov").score == 0.0
+
+
+def test_best_of_several_names() -> None:
+    result = compare_name_sets("Person", ["I. P.", "Ivan Petrov"], ["Иван Петров"])
+    assert result.score >= 0.9
+    assert result.left == "Ivan Petrov"
+
+
+def test_cli_names_compare(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "schema,name1,name2,case\nPerson,Ivan Petrov,Иван Петров,a\n"
+        "Company,Acme Trading Ltd,Acme Shipping Ltd,b\n",
+        "utf-8",
+    )
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(main, ["names", "compare", "--in", str(pairs), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open()))
+    assert [r["case"] for r in rows] == ["a", "b"]  # other columns pass through
+    assert [r["match"] for r in rows] == ["true", "false"]
+    assert 0 <= float(rows[1]["score"]) < 0.7
+    assert rows[0]["explanation"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name1,name2\nA,B\n")
+    failed = CliRunner().invoke(main, ["names", "compare", "--in", str(bad), "--out", str(out)])
+    assert failed.exit_code == 1 and "missing column(s) schema" in failed.output
