@@ -7,7 +7,8 @@ session as bench_names.py:
     /tmp/anchor/bin/python benchmarks/er/anchor_logicv2_names.py [--data ../shared/data]
 
 Each pair becomes two single-name entities of the case's schema, scored by logic-v2's
-``name_match`` feature (the name part of ``LogicV2.compare``, which the frozen scores record). Prints F1 at 0.7 and pairs per second.
+``name_match`` feature (the name part of ``LogicV2.compare``, which the frozen scores
+record). Prints F1 at 0.7 and pairs per second.
 """
 
 from __future__ import annotations

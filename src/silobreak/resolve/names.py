@@ -30,7 +30,6 @@ from rigour.names import (
     NamePart,
     NamePartTag,
     NameTypeTag,
-    SymbolCategory,
     analyze_names,
     compare_parts,
     pair_symbols,
@@ -88,9 +87,10 @@ def _residue_score(al: Alignment) -> tuple[float, str]:
     right = "".join(p.comparable for p in al.rps)
     if left == right:
         return 1.0, "same"
-    if al.score < _PHONETIC_SCORE and len(al.qps) == len(al.rps) == 1:
-        if al.qps[0].metaphone and al.qps[0].metaphone == al.rps[0].metaphone:
-            return _PHONETIC_SCORE, "phonetic"
+    one_to_one = len(al.qps) == len(al.rps) == 1
+    sound = al.qps[0].metaphone if one_to_one else None
+    if al.score < _PHONETIC_SCORE and sound and sound == al.rps[0].metaphone:
+        return _PHONETIC_SCORE, "phonetic"
     return float(al.score), "fuzzy"
 
 
