@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 
 import pyarrow as pa
@@ -39,6 +40,32 @@ class DatasetStats:
     entities: int
     statements: int
     quarantined: int
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A person's decision that two records are the same entity, different, or unsure."""
+
+    left: str
+    right: str
+    judgement: str  # "same" | "different" | "unsure"
+    user: str
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ResolveRun:
+    """What one resolution run did, with its estimated model (JSON)."""
+
+    run_id: str
+    started_at: datetime
+    finished_at: datetime
+    engine: str
+    records: int
+    candidate_pairs: int
+    merged_records: int
+    clusters: int
+    model: str
 
 
 class LoadSession(ABC):
@@ -134,6 +161,25 @@ class Store(ABC):
 
     @abstractmethod
     def list_loads(self, viewer: Viewer, dataset: str | None = None) -> list[LoadInfo]: ...
+
+    # -- resolution --
+    @abstractmethod
+    def save_resolution(self, assignments: pa.Table, run: ResolveRun) -> None:
+        """Replace the resolver: ``assignments`` (dataset, entity_id, canonical_id, score,
+        evidence) for resolved records; every other entity becomes its own singleton."""
+
+    @abstractmethod
+    def read_resolver(self, viewer: Viewer) -> pa.RecordBatchReader:
+        """(dataset, entity_id, canonical_id, score, evidence) for entities the viewer may see."""
+
+    @abstractmethod
+    def add_judgement(self, judgement: Judgement) -> None: ...
+
+    @abstractmethod
+    def list_judgements(self) -> list[Judgement]: ...
+
+    @abstractmethod
+    def list_resolve_runs(self) -> list[ResolveRun]: ...
 
     @abstractmethod
     def close(self) -> None: ...

@@ -30,7 +30,14 @@ from silobreak.model.schemata import merge_schemata
 from silobreak.policy.rules import owner_predicate, statement_predicate
 from silobreak.policy.viewer import Viewer
 from silobreak.store import migrate
-from silobreak.store.base import DatasetStats, LoadSession, Store, StoreError
+from silobreak.store.base import (
+    DatasetStats,
+    Judgement,
+    LoadSession,
+    ResolveRun,
+    Store,
+    StoreError,
+)
 
 DB_FILE = "silobreak.duckdb"
 BACKEND = "duckdb"
@@ -494,6 +501,57 @@ class DuckDBStore(Store):
             f"SELECT * FROM loads WHERE {where} ORDER BY started_at", params
         ).fetchall()
         return [LoadInfo(*r) for r in rows]
+
+    # -- resolution --
+    def save_resolution(self, assignments: pa.Table, run: ResolveRun) -> None:
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("DELETE FROM resolver")
+            con.register("_assign", assignments)
+            con.execute(
+                "INSERT INTO resolver SELECT e.dataset, e.entity_id, "
+                "coalesce(a.canonical_id, 'sb-' || substr(sha1(e.dataset || '/' || "
+                "e.entity_id), 1, 16)), a.score, a.evidence, ? "
+                "FROM (SELECT DISTINCT dataset, entity_id FROM statements) e "
+                "LEFT JOIN _assign a ON a.dataset = e.dataset AND a.entity_id = e.entity_id",
+                [run.finished_at],
+            )
+            con.unregister("_assign")
+            con.execute(
+                "INSERT INTO resolve_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [run.run_id, run.started_at, run.finished_at, run.engine, run.records,
+                 run.candidate_pairs, run.merged_records, run.clusters, run.model],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+
+    def read_resolver(self, viewer: Viewer) -> pa.RecordBatchReader:
+        where, params = statement_predicate(viewer, "s.")
+        query = (
+            "SELECT r.dataset, r.entity_id, r.canonical_id, r.score, r.evidence FROM resolver r "
+            "WHERE EXISTS (SELECT 1 FROM statements s WHERE s.dataset = r.dataset AND "
+            f"s.entity_id = r.entity_id AND {where}) ORDER BY r.canonical_id, r.dataset, "
+            "r.entity_id"
+        )
+        return self.con.cursor().sql(query, params=params).to_arrow_reader(batch_size=100_000)
+
+    def add_judgement(self, judgement: Judgement) -> None:
+        self.con.execute(
+            "INSERT INTO judgements VALUES (?, ?, ?, ?, ?)",
+            [judgement.left, judgement.right, judgement.judgement, judgement.user,
+             judgement.created_at or _now()],
+        )
+
+    def list_judgements(self) -> list[Judgement]:
+        rows = self.con.execute("SELECT * FROM judgements ORDER BY created_at").fetchall()
+        return [Judgement(*r) for r in rows]
+
+    def list_resolve_runs(self) -> list[ResolveRun]:
+        rows = self.con.execute("SELECT * FROM resolve_runs ORDER BY started_at").fetchall()
+        return [ResolveRun(*r) for r in rows]
 
     def close(self) -> None:
         self.con.close()

@@ -1,0 +1,79 @@
+"""Blocking: which pairs of records are worth comparing.
+
+Every record gets keys: each normalised identifier, and for names each distinctive name part,
+its sound (metaphone) and rigour's name symbols, which are the same across scripts (Mohammed
+and محمد share one). Names in another script therefore still share keys. A pair is a
+candidate if it shares an identifier, two name keys, or one rare name key. Keys shared by too
+many records (``trading``, ``mohammed``) are dropped: they would pair everyone with everyone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import duckdb
+import pyarrow as pa
+from rigour.names import NamePartTag
+
+from silobreak.resolve.names import analyse, name_type
+from silobreak.resolve.records import Record
+
+_SKIP_TAGS = {NamePartTag.STOP, NamePartTag.LEGAL, NamePartTag.TITLE, NamePartTag.HONORIFIC}
+MAX_KEY_RECORDS = 500
+RARE_KEY_RECORDS = 50
+
+
+def record_keys(record: Record) -> set[str]:
+    """The blocking keys of one record."""
+    keys: set[str] = set()
+    for id_kind, values in record.ids.items():
+        keys.update(f"id:{id_kind}:{value}" for value in values)
+    for family in record.families:
+        schema = {"person": "Person", "organization": "Company"}.get(family, "Vessel")
+        for text in record.names:
+            for name in analyse(name_type(schema), text):
+                for part in name.parts:
+                    if part.tag in _SKIP_TAGS or len(part.comparable) < 3:
+                        continue
+                    keys.add(f"n:{family}:{part.comparable}")
+                    if part.metaphone and len(part.metaphone) >= 2:
+                        keys.add(f"m:{family}:{part.metaphone}")
+                for symbol in name.symbols:
+                    if str(symbol.category.value) == "NAME":
+                        keys.add(f"s:{family}:{symbol.id}")
+    return keys
+
+
+def candidate_pairs(
+    records: list[Record], max_key: int = MAX_KEY_RECORDS, rare_key: int = RARE_KEY_RECORDS
+) -> Iterator[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, of record indices worth comparing."""
+    rows: dict[str, list[object]] = {"key": [], "rec": []}
+    for index, record in enumerate(records):
+        for key in record_keys(record):
+            rows["key"].append(key)
+            rows["rec"].append(index)
+    con = duckdb.connect()
+    con.register("keys", pa.table(rows))
+    reader = con.execute(
+        """
+        WITH k AS (SELECT key, rec, count(*) OVER (PARTITION BY key) AS n FROM keys),
+        usable AS (SELECT * FROM k WHERE n BETWEEN 2 AND ?),
+        shared AS (
+            SELECT a.rec AS i, b.rec AS j, a.key, a.n
+            FROM usable a JOIN usable b ON a.key = b.key AND a.rec < b.rec
+        )
+        SELECT i, j FROM shared GROUP BY i, j
+        HAVING bool_or(starts_with(key, 'id:')) OR count(*) >= 2 OR min(n) <= ?
+        ORDER BY i, j
+        """,
+        [max_key, rare_key],
+    ).to_arrow_reader(batch_size=100_000)
+    assert reader is not None
+    for batch in reader:
+        yield from zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True)
+    con.close()
+
+
+def count_keys(records: Iterable[Record]) -> int:
+    return sum(len(record_keys(r)) for r in records)

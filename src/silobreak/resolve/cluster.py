@@ -1,0 +1,80 @@
+"""Clusters from scored pairs, without following chains into contradictions.
+
+Pairs are merged strongest first (union-find). Two clusters are not merged when the result
+would hold contradictory facts about one entity: two different values of a unique identifier
+(IMO, IBAN, LEI, crypto address) or two different full birth dates, or a pair a person judged
+``--different``. So a chain A~B~C whose ends conflict stops at the weaker link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from silobreak.resolve.compare import UNIQUE_KINDS
+from silobreak.resolve.records import Record
+
+
+@dataclass
+class _Cluster:
+    members: list[int]
+    unique: dict[str, set[str]] = field(default_factory=dict)
+    births: set[str] = field(default_factory=set)
+
+
+class Clusterer:
+    def __init__(self, records: Sequence[Record], cannot_link: Iterable[tuple[int, int]] = ()):
+        self.records = records
+        self.parent = list(range(len(records)))
+        self.clusters: dict[int, _Cluster] = {}
+        for index, record in enumerate(records):
+            self.clusters[index] = _Cluster(
+                [index],
+                {k: set(v) for k, v in record.ids.items() if k in UNIQUE_KINDS},
+                {d for d in record.birth_dates if len(d) == 10},
+            )
+        self.cannot: dict[int, set[int]] = {}
+        for a, b in cannot_link:
+            self.cannot.setdefault(a, set()).add(b)
+            self.cannot.setdefault(b, set()).add(a)
+        self.refused = 0
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def conflict(self, a: int, b: int) -> str | None:
+        """Why clusters ``a`` and ``b`` (roots) cannot be one entity, if they cannot."""
+        ca, cb = self.clusters[a], self.clusters[b]
+        for kind in ca.unique.keys() & cb.unique.keys():
+            if ca.unique[kind] and cb.unique[kind] and not ca.unique[kind] & cb.unique[kind]:
+                return f"different {kind}"
+        if ca.births and cb.births and not ca.births & cb.births:
+            return "different birth dates"
+        members_b = set(cb.members)
+        for m in ca.members:
+            if self.cannot.get(m, set()) & members_b:
+                return "judged different"
+        return None
+
+    def union(self, i: int, j: int, force: bool = False) -> bool:
+        a, b = self.find(i), self.find(j)
+        if a == b:
+            return True
+        if not force and self.conflict(a, b) is not None:
+            self.refused += 1
+            return False
+        if len(self.clusters[a].members) < len(self.clusters[b].members):
+            a, b = b, a
+        ca, cb = self.clusters[a], self.clusters.pop(b)
+        ca.members.extend(cb.members)
+        for kind, values in cb.unique.items():
+            ca.unique.setdefault(kind, set()).update(values)
+        ca.births |= cb.births
+        self.parent[b] = a
+        return True
+
+    def groups(self) -> list[list[int]]:
+        return [sorted(c.members) for c in self.clusters.values()]

@@ -1,0 +1,106 @@
+"""Compare two records feature by feature; each feature lands in one discrete level.
+
+Levels are what the Fellegi-Sunter model weighs (see ``model.py``). Each comparison also keeps
+the evidence (which names aligned, which identifier was shared) for explanations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from followthemoney import model
+
+from silobreak.resolve.identifiers import PROPERTY_KINDS
+from silobreak.resolve.names import compare_name_sets
+from silobreak.resolve.records import Record
+
+UNIQUE_KINDS = frozenset(spec.kind for spec in PROPERTY_KINDS.values() if spec.unique)
+STRONG_KINDS = frozenset(spec.kind for spec in PROPERTY_KINDS.values() if spec.strong)
+
+# feature -> its levels, most similar first; "absent" (nothing to compare) is always last.
+FEATURES: dict[str, tuple[str, ...]] = {
+    "name": ("exact", "high", "good", "fair", "weak", "different", "absent"),
+    "strong_id": ("match", "conflict", "absent"),
+    "weak_id": ("match", "different", "absent"),
+    "birth_date": ("exact", "year", "swapped", "conflict", "absent"),
+    "country": ("match", "conflict", "absent"),
+}
+_NAME_LEVELS = ((0.99, "exact"), (0.9, "high"), (0.8, "good"), (0.7, "fair"), (0.5, "weak"))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The levels of one candidate pair and the evidence behind them."""
+
+    left: int
+    right: int
+    levels: dict[str, str]
+    evidence: dict[str, str]
+    conflict: bool  # strong evidence that these are different entities
+
+
+def compare_records(i: int, j: int, a: Record, b: Record) -> Comparison | None:
+    """Compare two records; ``None`` if their schemata can never be the same thing."""
+    if not a.compatible(b):
+        return None
+    levels: dict[str, str] = {}
+    evidence: dict[str, str] = {}
+    schema = a.schema if a.schema == b.schema else model.common_schema(a.schema, b.schema).name
+    if a.names and b.names:
+        names = compare_name_sets(schema, sorted(a.names), sorted(b.names))
+        levels["name"] = next((lvl for cut, lvl in _NAME_LEVELS if names.score >= cut),
+                              "different")
+        evidence["name"] = f"{names.left} ~ {names.right}: {names.score:.2f} ({names.explain()})"
+    else:
+        levels["name"] = "absent"
+    levels["strong_id"], evidence["strong_id"] = _ids(a, b, strong=True)
+    levels["weak_id"], evidence["weak_id"] = _ids(a, b, strong=False)
+    levels["birth_date"], evidence["birth_date"] = _dates(a.birth_dates, b.birth_dates)
+    shared = a.countries & b.countries
+    if shared:
+        levels["country"], evidence["country"] = "match", ", ".join(sorted(shared))
+    elif a.countries and b.countries:
+        levels["country"] = "conflict"
+        evidence["country"] = f"{','.join(sorted(a.countries))} vs {','.join(sorted(b.countries))}"
+    else:
+        levels["country"] = "absent"
+    conflict = levels["strong_id"] == "conflict" or levels["birth_date"] == "conflict"
+    return Comparison(i, j, levels, {k: v for k, v in evidence.items() if v}, conflict)
+
+
+def _ids(a: Record, b: Record, strong: bool) -> tuple[str, str]:
+    kinds = STRONG_KINDS if strong else frozenset(a.ids) - STRONG_KINDS
+    for kind in sorted(kinds):
+        shared = a.ids.get(kind, set()) & b.ids.get(kind, set())
+        if shared:
+            return "match", f"{kind} {sorted(shared)[0]}"
+    if strong:
+        for kind in sorted(UNIQUE_KINDS):
+            left, right = a.ids.get(kind), b.ids.get(kind)
+            if left and right and not left & right:
+                return "conflict", f"{kind} {sorted(left)[0]} vs {sorted(right)[0]}"
+        return "absent", ""
+    both = [k for k in kinds if a.ids.get(k) and b.ids.get(k)]
+    if both:
+        return "different", ", ".join(sorted(both))
+    return "absent", ""
+
+
+def _dates(left: set[str], right: set[str]) -> tuple[str, str]:
+    if not left or not right:
+        return "absent", ""
+    if left & right:
+        return "exact", sorted(left & right)[0]
+    full_l = {d for d in left if len(d) == 10}
+    full_r = {d for d in right if len(d) == 10}
+    for d in full_l:
+        swapped = f"{d[:4]}-{d[8:10]}-{d[5:7]}"
+        if swapped in full_r:
+            return "swapped", f"{d} / {swapped}"
+    years_l = {d[:4] for d in left}
+    years_r = {d[:4] for d in right}
+    if full_l and full_r:
+        return "conflict", f"{sorted(full_l)[0]} vs {sorted(full_r)[0]}"
+    if years_l & years_r:
+        return "year", sorted(years_l & years_r)[0]
+    return "conflict", f"{sorted(left)[0]} vs {sorted(right)[0]}"

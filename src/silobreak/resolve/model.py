@@ -1,0 +1,184 @@
+"""Fellegi-Sunter record linkage with weights estimated without labels.
+
+For each feature level, ``m`` is how often true matches land there and ``u`` how often
+non-matches do; a pair's match weight is the sum of ``log2(m/u)`` over its features plus the
+prior odds, and its probability follows. ``u`` is measured on random record pairs (nearly all
+non-matches); ``m`` and the prior are estimated by expectation-maximisation over the candidate
+pairs, as Splink does. Human judgements, where they exist, fix a pair's match probability to
+1 or 0 during estimation. "absent" levels carry no weight: missing data is not evidence.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from silobreak.resolve.compare import FEATURES, Comparison, compare_records
+from silobreak.resolve.records import Record
+
+_SMOOTH = 1e-4
+_M_FLOOR = 0.005  # a level never seen among matches is rare for them, not impossible
+
+# Starting m probabilities: what a match usually looks like; EM moves them.
+_M_START: dict[str, dict[str, float]] = {
+    "name": {"exact": 0.45, "high": 0.25, "good": 0.12, "fair": 0.08, "weak": 0.06,
+             "different": 0.04},
+    "strong_id": {"match": 0.95, "conflict": 0.05},
+    "weak_id": {"match": 0.7, "different": 0.3},
+    "birth_date": {"exact": 0.8, "year": 0.12, "swapped": 0.05, "conflict": 0.03},
+    "country": {"match": 0.85, "conflict": 0.15},
+}
+
+
+@dataclass
+class FellegiSunter:
+    prior: float
+    m: dict[str, dict[str, float]]
+    u: dict[str, dict[str, float]]
+    iterations: int = 0
+    history: list[float] = field(default_factory=list)
+
+    def weights(self, levels: dict[str, str]) -> dict[str, float]:
+        """``log2(m/u)`` per feature (0 for absent levels and unseen levels)."""
+        out: dict[str, float] = {}
+        for feature, level in levels.items():
+            if level == "absent":
+                out[feature] = 0.0
+                continue
+            m = self.m[feature].get(level, _SMOOTH)
+            u = self.u[feature].get(level, _SMOOTH)
+            out[feature] = math.log2(max(m, _SMOOTH) / max(u, _SMOOTH))
+        return out
+
+    def match_weight(self, levels: dict[str, str]) -> float:
+        prior = math.log2(self.prior / (1 - self.prior))
+        return prior + sum(self.weights(levels).values())
+
+    def probability(self, levels: dict[str, str]) -> float:
+        weight = self.match_weight(levels)
+        if weight > 60:
+            return 1.0
+        odds: float = 2.0**weight
+        return odds / (1 + odds)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"prior": self.prior, "m": self.m, "u": self.u, "iterations": self.iterations}
+
+
+def estimate_u(records: Sequence[Record], samples: int = 20_000, seed: int = 0
+               ) -> dict[str, dict[str, float]]:
+    """Level frequencies among random pairs of records of the same family."""
+    rng = random.Random(seed)
+    by_family: dict[str, list[int]] = {}
+    for index, record in enumerate(records):
+        for family in record.families:
+            by_family.setdefault(family, []).append(index)
+    # Pick a record uniformly, then a partner of the same family: families weigh by their
+    # share of records, so twenty vessels sharing few names do not set u for everyone.
+    counts: dict[str, dict[str, float]] = {f: {} for f in FEATURES}
+    drawn = 0
+    for _ in range(samples * 3):
+        if drawn >= samples or len(records) < 2:
+            break
+        i = rng.randrange(len(records))
+        if not records[i].families:
+            continue
+        members = by_family[rng.choice(records[i].families)]
+        if len(members) < 2:
+            continue
+        j = rng.choice(members)
+        if i == j:
+            continue
+        comparison = compare_records(i, j, records[i], records[j])
+        if comparison is None:
+            continue
+        drawn += 1
+        for feature, level in comparison.levels.items():
+            counts[feature][level] = counts[feature].get(level, 0.0) + 1
+    return {f: _normalise(c, FEATURES[f]) for f, c in counts.items()}
+
+
+def _normalise(counts: dict[str, float], levels: Sequence[str], floor: float = _SMOOTH
+               ) -> dict[str, float]:
+    """Level probabilities from counts, never exactly zero (``floor`` added to each)."""
+    present = [lvl for lvl in levels if lvl != "absent"]
+    total = sum(counts.get(lvl, 0.0) for lvl in present)
+    if total <= 0:
+        return {lvl: 1 / len(present) for lvl in present}
+    raw = {lvl: counts.get(lvl, 0.0) / total + floor for lvl in present}
+    norm = sum(raw.values())
+    return {lvl: value / norm for lvl, value in raw.items()}
+
+
+# Training rules, as Splink's "estimate parameters by EM" sessions: each selects pairs that
+# are likely matches by some features, and estimates m only for the *other* features (within
+# the selection those are not biased by the selection itself).
+TRAINING_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("strong_id", ("match",)),
+    ("name", ("exact", "high")),
+)
+
+
+def train(
+    comparisons: Sequence[Comparison],
+    u: dict[str, dict[str, float]],
+    fixed: dict[tuple[int, int], float] | None = None,
+    iterations: int = 30,
+    prior: float = 0.1,
+) -> FellegiSunter:
+    """Estimate ``m`` by EM within each training rule, then the prior over all pairs."""
+    fixed = fixed or {}
+    start = {f: _normalise(dict(v), FEATURES[f]) for f, v in _M_START.items()}
+    estimates: dict[str, list[dict[str, float]]] = {f: [] for f in FEATURES}
+    total_iterations = 0
+    for rule_feature, rule_levels in TRAINING_RULES:
+        subset = [c for c in comparisons if c.levels.get(rule_feature) in rule_levels]
+        if len(subset) < 10:
+            continue
+        features = [f for f in FEATURES if f != rule_feature]
+        model = FellegiSunter(0.5, {f: dict(v) for f, v in start.items()}, u)
+        n = _em(model, subset, fixed, features, iterations, update_m=True)
+        total_iterations += n
+        for feature in features:
+            estimates[feature].append(model.m[feature])
+    m = {}
+    for feature in FEATURES:
+        found = estimates[feature]
+        if not found:
+            m[feature] = start[feature]
+            continue
+        levels = set().union(*found)
+        m[feature] = {lvl: sum(e.get(lvl, _SMOOTH) for e in found) / len(found) for lvl in levels}
+    model = FellegiSunter(prior, m, u)
+    total_iterations += _em(model, comparisons, fixed, list(FEATURES), iterations, update_m=False)
+    model.iterations = total_iterations
+    return model
+
+
+def _em(model: FellegiSunter, comparisons: Sequence[Comparison],
+        fixed: dict[tuple[int, int], float], features: Sequence[str], iterations: int,
+        update_m: bool) -> int:
+    """EM steps on ``comparisons`` using only ``features``; returns the iterations run."""
+    for iteration in range(iterations):
+        counts: dict[str, dict[str, float]] = {f: {} for f in features}
+        total = 0.0
+        for comp in comparisons:
+            p = fixed.get((comp.left, comp.right))
+            if p is None:
+                p = model.probability({f: comp.levels[f] for f in features})
+            total += p
+            for feature in features:
+                level = comp.levels[feature]
+                counts[feature][level] = counts[feature].get(level, 0.0) + p
+        new_prior = min(max(total / max(len(comparisons), 1), 1e-6), 1 - 1e-6)
+        if update_m:
+            for feature in features:
+                model.m[feature] = _normalise(counts[feature], FEATURES[feature], _M_FLOOR)
+        change = abs(new_prior - model.prior)
+        model.prior = new_prior
+        model.history.append(new_prior)
+        if change < 1e-5:
+            return iteration + 1
+    return iterations

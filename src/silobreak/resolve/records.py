@@ -1,0 +1,106 @@
+"""Resolution records: one per (dataset, entity id) of a schema that can be resolved.
+
+Each record gathers what resolution compares: names, identifiers (normalised, by kind),
+birth dates and countries. Relationships, events and payments are not records: they follow
+the entities they connect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from followthemoney import model
+
+from silobreak.policy.viewer import Viewer
+from silobreak.resolve.identifiers import kind_of, normalize
+from silobreak.store.base import Store
+
+# Families of schemata that may describe the same thing; LegalEntity belongs to both parties.
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "Person": ("person",),
+    "LegalEntity": ("person", "organization"),
+    "Company": ("organization",),
+    "Organization": ("organization",),
+    "PublicBody": ("organization",),
+    "Vessel": ("vessel",),
+    "BankAccount": ("account",),
+    "CryptoWallet": ("wallet",),
+    "UserAccount": ("useraccount",),
+}
+RESOLVABLE = tuple(FAMILIES)
+NAME_PROPS = ("name", "alias", "previousName")
+DATE_PROPS = ("birthDate",)
+COUNTRY_PROPS = ("country", "nationality", "jurisdiction", "citizenship", "flag")
+
+
+def record_key(dataset: str, entity_id: str) -> str:
+    """The user-facing id of a record: ``dataset/entity_id`` (dataset names have no ``/``)."""
+    return f"{dataset}/{entity_id}"
+
+
+def split_key(key: str) -> tuple[str, str]:
+    dataset, _, entity_id = key.partition("/")
+    return dataset, entity_id
+
+
+@dataclass
+class Record:
+    key: str
+    dataset: str
+    entity_id: str
+    schema: str
+    org: str
+    names: set[str] = field(default_factory=set)
+    ids: dict[str, set[str]] = field(default_factory=dict)
+    birth_dates: set[str] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        return FAMILIES.get(self.schema, ())
+
+    def compatible(self, other: Record) -> bool:
+        """Whether FtM can merge the two schemata (Person never matches Vessel)."""
+        if self.schema == other.schema:
+            return True
+        try:
+            model.common_schema(self.schema, other.schema)
+        except Exception:
+            return False
+        return True
+
+
+def load_records(store: Store, viewer: Viewer) -> Iterator[Record]:
+    """Stream the records the viewer may see, assembled from their statements."""
+    current: Record | None = None
+    reader = store.read_statements(viewer, order_by_entity=True)
+    for batch in reader:
+        columns = batch.to_pydict()
+        for i in range(batch.num_rows):
+            schema = columns["schema"][i]
+            if schema not in FAMILIES:
+                continue
+            dataset, entity_id = columns["dataset"][i], columns["entity_id"][i]
+            if current is None or (current.dataset, current.entity_id) != (dataset, entity_id):
+                if current is not None:
+                    yield current
+                current = Record(record_key(dataset, entity_id), dataset, entity_id, schema,
+                                 columns["org"][i])
+            _add(current, columns["prop"][i], columns["value"][i])
+    if current is not None:
+        yield current
+
+
+def _add(record: Record, prop: str, value: str) -> None:
+    if prop in NAME_PROPS:
+        record.names.add(value)
+    elif prop in DATE_PROPS:
+        record.birth_dates.add(value)
+    elif prop in COUNTRY_PROPS:
+        record.countries.add(value)
+    else:
+        spec = kind_of(prop)
+        normal = normalize(prop, value) if spec is not None else None
+        if spec is not None and normal is not None:
+            record.ids.setdefault(spec.kind, set()).add(normal)

@@ -1,0 +1,135 @@
+"""``silobreak resolve``: records -> candidate pairs -> comparisons -> model -> clusters.
+
+Statements are never rewritten: the result is the resolver (dataset, entity id -> canonical
+id, with the score and the evidence of the link that merged the record) and a run record with
+the estimated model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pyarrow as pa
+
+from silobreak.policy.viewer import SYSTEM
+from silobreak.resolve.blocking import candidate_pairs
+from silobreak.resolve.cluster import Clusterer
+from silobreak.resolve.compare import Comparison, compare_records
+from silobreak.resolve.model import FellegiSunter, estimate_u, train
+from silobreak.resolve.records import Record, load_records
+from silobreak.store.base import ResolveRun, Store
+
+DEFAULT_THRESHOLD = 0.9
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Resolution:
+    records: list[Record]
+    comparisons: list[Comparison]
+    probabilities: list[float]
+    model: FellegiSunter
+    clusters: list[list[int]]
+    refused_merges: int
+
+    def canonical(self, members: list[int]) -> str:
+        key = min(self.records[i].key for i in members)
+        return "sb-" + hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def resolve_records(records: list[Record], judgements: list[tuple[str, str, str]] = (),
+                    threshold: float = DEFAULT_THRESHOLD,
+                    progress: Progress | None = None) -> Resolution:
+    """Resolve in memory (the DuckDB engine); ``judgements`` are (left key, right key, kind)."""
+    index = {r.key: i for i, r in enumerate(records)}
+    comparisons: list[Comparison] = []
+    pairs = list(candidate_pairs(records))
+    for n, (i, j) in enumerate(pairs):
+        comp = compare_records(i, j, records[i], records[j])
+        if comp is not None:
+            comparisons.append(comp)
+        if progress and n % 5000 == 0:
+            progress("compare", n, len(pairs))
+    fixed: dict[tuple[int, int], float] = {}
+    same: list[tuple[int, int]] = []
+    different: list[tuple[int, int]] = []
+    for left, right, kind in judgements:
+        if left not in index or right not in index or kind == "unsure":
+            continue
+        pair = tuple(sorted((index[left], index[right])))
+        fixed[(pair[0], pair[1])] = 1.0 if kind == "same" else 0.0
+        (same if kind == "same" else different).append((pair[0], pair[1]))
+    u = estimate_u(records)
+    model = train(comparisons, u, fixed)
+    probabilities = [fixed.get((c.left, c.right), model.probability(c.levels))
+                     for c in comparisons]
+    clusterer = Clusterer(records, cannot_link=different)
+    for i, j in same:
+        clusterer.union(i, j, force=True)
+    order = sorted(range(len(comparisons)), key=lambda k: -probabilities[k])
+    for k in order:
+        if probabilities[k] < threshold:
+            break
+        comp = comparisons[k]
+        if comp.conflict and (comp.left, comp.right) not in fixed:
+            continue
+        clusterer.union(comp.left, comp.right)
+    return Resolution(records, comparisons, probabilities, model, clusterer.groups(),
+                      clusterer.refused)
+
+
+def resolve_store(store: Store, threshold: float = DEFAULT_THRESHOLD, engine: str = "duckdb",
+                  progress: Progress | None = None) -> tuple[Resolution, ResolveRun]:
+    """Resolve everything in the workspace and save the resolver."""
+    if engine != "duckdb":
+        raise ValueError(f"unknown engine {engine!r}; this version runs 'duckdb'")
+    started = datetime.now(UTC).replace(tzinfo=None)
+    records = list(load_records(store, SYSTEM))
+    judgements = [(j.left, j.right, j.judgement) for j in store.list_judgements()]
+    result = resolve_records(records, judgements, threshold, progress)
+    best: dict[int, tuple[float, str]] = {}
+    for comp, p in zip(result.comparisons, result.probabilities, strict=True):
+        if p < threshold:
+            continue
+        weights = result.model.weights(comp.levels)
+        evidence = json.dumps({
+            "pair": [records[comp.left].key, records[comp.right].key],
+            "probability": round(p, 4),
+            "levels": comp.levels,
+            "weights": {k: round(v, 2) for k, v in weights.items()},
+            "evidence": comp.evidence,
+        }, ensure_ascii=False)
+        for i in (comp.left, comp.right):
+            if p > best.get(i, (-1.0, ""))[0]:
+                best[i] = (p, evidence)
+    rows: dict[str, list[object]] = {"dataset": [], "entity_id": [], "canonical_id": [],
+                                     "score": [], "evidence": []}
+    merged = 0
+    for members in result.clusters:
+        canonical = result.canonical(members)
+        for i in members:
+            record = records[i]
+            rows["dataset"].append(record.dataset)
+            rows["entity_id"].append(record.entity_id)
+            rows["canonical_id"].append(canonical)
+            score, evidence = best.get(i, (None, None)) if len(members) > 1 else (None, None)
+            rows["score"].append(score)
+            rows["evidence"].append(evidence)
+        merged += len(members) if len(members) > 1 else 0
+    run = ResolveRun(
+        run_id=uuid.uuid4().hex, started_at=started,
+        finished_at=datetime.now(UTC).replace(tzinfo=None), engine=engine,
+        records=len(records), candidate_pairs=len(result.comparisons), merged_records=merged,
+        clusters=sum(1 for c in result.clusters if len(c) > 1),
+        model=json.dumps(result.model.to_dict()),
+    )
+    table = pa.table(rows, schema=pa.schema([
+        ("dataset", pa.string()), ("entity_id", pa.string()), ("canonical_id", pa.string()),
+        ("score", pa.float64()), ("evidence", pa.string())]))
+    store.save_resolution(table, run)
+    return result, run
