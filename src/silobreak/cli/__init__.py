@@ -15,6 +15,7 @@ from silobreak.cli.ingest import ingest_command
 from silobreak.cli.names import names_group
 from silobreak.cli.org import org_group
 from silobreak.cli.quarantine import quarantine_group
+from silobreak.cli.resolve import entity_command, judge_command, resolve_command
 from silobreak.cli.scenario import scenario_group
 from silobreak.store import DEFAULT_WORKSPACE
 
@@ -42,6 +43,9 @@ for command in (
     quarantine_group,
     export_group,
     names_group,
+    resolve_command,
+    judge_command,
+    entity_command,
     scenario_group,
     demo_command,
 ):

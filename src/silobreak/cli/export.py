@@ -37,3 +37,24 @@ def export_statements_command(
         count = export_statements(store, SYSTEM, fmt, out, dataset=dataset, qualify_ids=qualify_ids)
     what = "entities" if fmt == "ftm" else "statements"
     console.print(f"wrote {count:,} {what} to {out}")
+
+
+@export_group.command("resolver")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--with-evidence", is_flag=True, help="Add the score and evidence columns.")
+@pass_ctx
+def export_resolver_command(ctx: CliContext, out: Path, with_evidence: bool) -> None:
+    """Write dataset,entity_id,canonical_id for every ingested entity (singletons included)."""
+    import pyarrow.csv as pacsv
+
+    with ctx.store(read_only=True) as store:
+        table = store.read_resolver(SYSTEM).read_all()
+    if table.num_rows == 0:
+        raise click.ClickException("no resolver yet: run `silobreak resolve` first")
+    columns = ["dataset", "entity_id", "canonical_id"]
+    if with_evidence:
+        columns += ["score", "evidence"]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pacsv.write_csv(table.select(columns), str(out))
+    merged = table.num_rows - len(set(table.column("canonical_id").to_pylist()))
+    console.print(f"wrote {table.num_rows:,} entities ({merged:,} merged away) to {out}")

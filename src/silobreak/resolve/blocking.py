@@ -19,8 +19,8 @@ from silobreak.resolve.names import analyse, name_type
 from silobreak.resolve.records import Record
 
 _SKIP_TAGS = {NamePartTag.STOP, NamePartTag.LEGAL, NamePartTag.TITLE, NamePartTag.HONORIFIC}
-MAX_KEY_RECORDS = 500
-RARE_KEY_RECORDS = 50
+MAX_KEY_RECORDS = 200
+RARE_KEY_RECORDS = 20
 
 
 def record_keys(record: Record) -> set[str]:
@@ -55,7 +55,7 @@ def candidate_pairs(
             rows["rec"].append(index)
     con = duckdb.connect()
     con.register("keys", pa.table(rows))
-    reader = con.execute(
+    reader = con.sql(
         """
         WITH k AS (SELECT key, rec, count(*) OVER (PARTITION BY key) AS n FROM keys),
         usable AS (SELECT * FROM k WHERE n BETWEEN 2 AND ?),
@@ -64,10 +64,12 @@ def candidate_pairs(
             FROM usable a JOIN usable b ON a.key = b.key AND a.rec < b.rec
         )
         SELECT i, j FROM shared GROUP BY i, j
-        HAVING bool_or(starts_with(key, 'id:')) OR count(*) >= 2 OR min(n) <= ?
+        HAVING bool_or(starts_with(key, 'id:'))
+            OR count(*) FILTER (WHERE starts_with(key, 'n:')) >= 2
+            OR min(n) <= ?
         ORDER BY i, j
         """,
-        [max_key, rare_key],
+        params=[max_key, rare_key],
     ).to_arrow_reader(batch_size=100_000)
     assert reader is not None
     for batch in reader:

@@ -15,6 +15,42 @@ from silobreak.resolve.compare import UNIQUE_KINDS
 from silobreak.resolve.records import Record
 
 
+def records_conflict(a: Record, b: Record) -> bool:
+    """Whether two records cannot be one entity: different unique ids or full birth dates."""
+    for kind in UNIQUE_KINDS:
+        left, right = a.ids.get(kind), b.ids.get(kind)
+        if left and right and not left & right:
+            return True
+    births_a = {d for d in a.birth_dates if len(d) == 10}
+    births_b = {d for d in b.birth_dates if len(d) == 10}
+    return bool(births_a and births_b and not births_a & births_b)
+
+
+def ambiguous_records(records: Sequence[Record], edges: Iterable[tuple[int, int]]) -> set[int]:
+    """Records linked to two records that contradict each other.
+
+    A wildlife suspect "Ivan Petrov" with no birth date who matches both the police's Ivan
+    Petrov born 1975 and the registry's born 1988 could be either: merging him into one of
+    them would be a guess, so he stays on his own until a person decides (``judge``).
+    """
+    neighbours: dict[int, list[int]] = {}
+    for i, j in edges:
+        neighbours.setdefault(i, []).append(j)
+        neighbours.setdefault(j, []).append(i)
+    out: set[int] = set()
+    for node, linked in neighbours.items():
+        if len(linked) < 2:
+            continue
+        for x in range(len(linked)):
+            if any(
+                records_conflict(records[linked[x]], records[linked[y]])
+                for y in range(x + 1, len(linked))
+            ):
+                out.add(node)
+                break
+    return out
+
+
 @dataclass
 class _Cluster:
     members: list[int]

@@ -48,8 +48,7 @@ def compare_records(i: int, j: int, a: Record, b: Record) -> Comparison | None:
     schema = a.schema if a.schema == b.schema else model.common_schema(a.schema, b.schema).name
     if a.names and b.names:
         names = compare_name_sets(schema, sorted(a.names), sorted(b.names))
-        levels["name"] = next((lvl for cut, lvl in _NAME_LEVELS if names.score >= cut),
-                              "different")
+        levels["name"] = next((lvl for cut, lvl in _NAME_LEVELS if names.score >= cut), "different")
         evidence["name"] = f"{names.left} ~ {names.right}: {names.score:.2f} ({names.explain()})"
     else:
         levels["name"] = "absent"

@@ -59,5 +59,12 @@ def pairwise(truth: dict[str, Any], canonical: dict[str, str]) -> PairwiseScore:
         if twins.get(ta) == tb or twins.get(tb) == ta:
             pairs += 1
             merged += canonical.get(key_a, key_a) == canonical.get(key_b, key_b)
-    return PairwiseScore(round(precision, 4), round(recall, 4), round(f1, 4), len(truth_pairs),
-                         len(predicted), merged, pairs)
+    return PairwiseScore(
+        round(precision, 4),
+        round(recall, 4),
+        round(f1, 4),
+        len(truth_pairs),
+        len(predicted),
+        merged,
+        pairs,
+    )

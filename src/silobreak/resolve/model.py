@@ -23,8 +23,14 @@ _M_FLOOR = 0.005  # a level never seen among matches is rare for them, not impos
 
 # Starting m probabilities: what a match usually looks like; EM moves them.
 _M_START: dict[str, dict[str, float]] = {
-    "name": {"exact": 0.45, "high": 0.25, "good": 0.12, "fair": 0.08, "weak": 0.06,
-             "different": 0.04},
+    "name": {
+        "exact": 0.45,
+        "high": 0.25,
+        "good": 0.12,
+        "fair": 0.08,
+        "weak": 0.06,
+        "different": 0.04,
+    },
     "strong_id": {"match": 0.95, "conflict": 0.05},
     "weak_id": {"match": 0.7, "different": 0.3},
     "birth_date": {"exact": 0.8, "year": 0.12, "swapped": 0.05, "conflict": 0.03},
@@ -67,8 +73,9 @@ class FellegiSunter:
         return {"prior": self.prior, "m": self.m, "u": self.u, "iterations": self.iterations}
 
 
-def estimate_u(records: Sequence[Record], samples: int = 20_000, seed: int = 0
-               ) -> dict[str, dict[str, float]]:
+def estimate_u(
+    records: Sequence[Record], samples: int = 20_000, seed: int = 0
+) -> dict[str, dict[str, float]]:
     """Level frequencies among random pairs of records of the same family."""
     rng = random.Random(seed)
     by_family: dict[str, list[int]] = {}
@@ -78,30 +85,66 @@ def estimate_u(records: Sequence[Record], samples: int = 20_000, seed: int = 0
     # Pick a record uniformly, then a partner of the same family: families weigh by their
     # share of records, so twenty vessels sharing few names do not set u for everyone.
     counts: dict[str, dict[str, float]] = {f: {} for f in FEATURES}
-    drawn = 0
-    for _ in range(samples * 3):
-        if drawn >= samples or len(records) < 2:
-            break
-        i = rng.randrange(len(records))
-        if not records[i].families:
-            continue
-        members = by_family[rng.choice(records[i].families)]
-        if len(members) < 2:
-            continue
-        j = rng.choice(members)
-        if i == j:
-            continue
+    possible = sum(len(m) * (len(m) - 1) // 2 for m in by_family.values())
+    if possible <= samples:  # small workspace: every pair once, not the same pairs many times
+        chosen: set[tuple[int, int]] = {
+            (a, b)
+            for members in by_family.values()
+            for x, a in enumerate(members)
+            for b in members[x + 1 :]
+        }
+    else:
+        chosen = set()
+        for _ in range(samples * 3):
+            if len(chosen) >= samples:
+                break
+            i = rng.randrange(len(records))
+            if not records[i].families:
+                continue
+            j = rng.choice(by_family[rng.choice(records[i].families)])
+            if i != j:
+                chosen.add((min(i, j), max(i, j)))
+    for i, j in sorted(chosen):
         comparison = compare_records(i, j, records[i], records[j])
         if comparison is None:
             continue
-        drawn += 1
         for feature, level in comparison.levels.items():
             counts[feature][level] = counts[feature].get(level, 0.0) + 1
-    return {f: _normalise(c, FEATURES[f]) for f, c in counts.items()}
+    # Small workspaces have too few random pairs to measure rare levels: blend the counts with
+    # typical values, as PRIOR_PAIRS pseudo-pairs (a few real pairs barely move them; a large
+    # sample swamps them).
+    blended: dict[str, dict[str, float]] = {}
+    for feature, level_counts in counts.items():
+        n = sum(level_counts.get(lvl, 0.0) for lvl in FEATURES[feature] if lvl != "absent")
+        typical = _normalise(TYPICAL_U[feature], FEATURES[feature])
+        blended[feature] = {
+            lvl: (level_counts.get(lvl, 0.0) + PRIOR_PAIRS * typical[lvl]) / (n + PRIOR_PAIRS)
+            for lvl in typical
+        }
+    return blended
 
 
-def _normalise(counts: dict[str, float], levels: Sequence[str], floor: float = _SMOOTH
-               ) -> dict[str, float]:
+# How often random non-matching pairs land on each level, in typical registries and lists.
+TYPICAL_U: dict[str, dict[str, float]] = {
+    "name": {
+        "exact": 0.0005,
+        "high": 0.001,
+        "good": 0.002,
+        "fair": 0.004,
+        "weak": 0.02,
+        "different": 0.9725,
+    },
+    "strong_id": {"match": 0.0001, "conflict": 0.9999},
+    "weak_id": {"match": 0.0005, "different": 0.9995},
+    "birth_date": {"exact": 0.0005, "year": 0.01, "swapped": 0.0002, "conflict": 0.9893},
+    "country": {"match": 0.1, "conflict": 0.9},
+}
+PRIOR_PAIRS = 500.0
+
+
+def _normalise(
+    counts: dict[str, float], levels: Sequence[str], floor: float = _SMOOTH
+) -> dict[str, float]:
     """Level probabilities from counts, never exactly zero (``floor`` added to each)."""
     present = [lvl for lvl in levels if lvl != "absent"]
     total = sum(counts.get(lvl, 0.0) for lvl in present)
@@ -157,9 +200,14 @@ def train(
     return model
 
 
-def _em(model: FellegiSunter, comparisons: Sequence[Comparison],
-        fixed: dict[tuple[int, int], float], features: Sequence[str], iterations: int,
-        update_m: bool) -> int:
+def _em(
+    model: FellegiSunter,
+    comparisons: Sequence[Comparison],
+    fixed: dict[tuple[int, int], float],
+    features: Sequence[str],
+    iterations: int,
+    update_m: bool,
+) -> int:
     """EM steps on ``comparisons`` using only ``features``; returns the iterations run."""
     for iteration in range(iterations):
         counts: dict[str, dict[str, float]] = {f: {} for f in features}

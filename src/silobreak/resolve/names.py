@@ -65,6 +65,7 @@ _LIGHT_TAGS = {
 }
 _EXTRA_PART_DISCOUNT = 0.35  # a person's unmatched extra part, when the rest aligned
 _PHONETIC_SCORE = 0.8
+_ORG_EXTRA_WORD = 2.0
 
 
 def _substitution(kind: NameTypeTag) -> float:
@@ -255,6 +256,9 @@ def _score_pairing(
         elif kind == NameTypeTag.PER and len(matched_sides) == 1 and aligned_parts >= 2:
             weight *= _EXTRA_PART_DISCOUNT  # e.g. a middle name only one side records
             how = "extra part"
+        elif kind == NameTypeTag.ORG:
+            weight *= _ORG_EXTRA_WORD  # "Golden Crescent Medical" is not "Crescent Medical"
+            how = "extra word"
         label = part.form
         matches.append(
             PartMatch(

@@ -85,8 +85,9 @@ def load_records(store: Store, viewer: Viewer) -> Iterator[Record]:
             if current is None or (current.dataset, current.entity_id) != (dataset, entity_id):
                 if current is not None:
                     yield current
-                current = Record(record_key(dataset, entity_id), dataset, entity_id, schema,
-                                 columns["org"][i])
+                current = Record(
+                    record_key(dataset, entity_id), dataset, entity_id, schema, columns["org"][i]
+                )
             _add(current, columns["prop"][i], columns["value"][i])
     if current is not None:
         yield current

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from silobreak.policy.viewer import SYSTEM
 from silobreak.resolve.blocking import candidate_pairs
-from silobreak.resolve.cluster import Clusterer
+from silobreak.resolve.cluster import Clusterer, ambiguous_records
 from silobreak.resolve.compare import Comparison, compare_records
 from silobreak.resolve.model import FellegiSunter, estimate_u, train
 from silobreak.resolve.records import Record, load_records
@@ -42,9 +42,12 @@ class Resolution:
         return "sb-" + hashlib.sha1(key.encode()).hexdigest()[:16]
 
 
-def resolve_records(records: list[Record], judgements: list[tuple[str, str, str]] = (),
-                    threshold: float = DEFAULT_THRESHOLD,
-                    progress: Progress | None = None) -> Resolution:
+def resolve_records(
+    records: list[Record],
+    judgements: Sequence[tuple[str, str, str]] = (),
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: Progress | None = None,
+) -> Resolution:
     """Resolve in memory (the DuckDB engine); ``judgements`` are (left key, right key, kind)."""
     index = {r.key: i for i, r in enumerate(records)}
     comparisons: list[Comparison] = []
@@ -66,25 +69,38 @@ def resolve_records(records: list[Record], judgements: list[tuple[str, str, str]
         (same if kind == "same" else different).append((pair[0], pair[1]))
     u = estimate_u(records)
     model = train(comparisons, u, fixed)
-    probabilities = [fixed.get((c.left, c.right), model.probability(c.levels))
-                     for c in comparisons]
+    probabilities = [fixed.get((c.left, c.right), model.probability(c.levels)) for c in comparisons]
     clusterer = Clusterer(records, cannot_link=different)
     for i, j in same:
         clusterer.union(i, j, force=True)
     order = sorted(range(len(comparisons)), key=lambda k: -probabilities[k])
-    for k in order:
-        if probabilities[k] < threshold:
-            break
+    strong = [k for k in order if probabilities[k] >= threshold]
+    ambiguous = ambiguous_records(
+        records,
+        (
+            (comparisons[k].left, comparisons[k].right)
+            for k in strong
+            if not comparisons[k].conflict
+        ),
+    )
+    for k in strong:
         comp = comparisons[k]
-        if comp.conflict and (comp.left, comp.right) not in fixed:
+        if (comp.left, comp.right) in fixed:
+            continue  # judged: already applied
+        if comp.conflict or comp.left in ambiguous or comp.right in ambiguous:
             continue
         clusterer.union(comp.left, comp.right)
-    return Resolution(records, comparisons, probabilities, model, clusterer.groups(),
-                      clusterer.refused)
+    return Resolution(
+        records, comparisons, probabilities, model, clusterer.groups(), clusterer.refused
+    )
 
 
-def resolve_store(store: Store, threshold: float = DEFAULT_THRESHOLD, engine: str = "duckdb",
-                  progress: Progress | None = None) -> tuple[Resolution, ResolveRun]:
+def resolve_store(
+    store: Store,
+    threshold: float = DEFAULT_THRESHOLD,
+    engine: str = "duckdb",
+    progress: Progress | None = None,
+) -> tuple[Resolution, ResolveRun]:
     """Resolve everything in the workspace and save the resolver."""
     if engine != "duckdb":
         raise ValueError(f"unknown engine {engine!r}; this version runs 'duckdb'")
@@ -97,18 +113,26 @@ def resolve_store(store: Store, threshold: float = DEFAULT_THRESHOLD, engine: st
         if p < threshold:
             continue
         weights = result.model.weights(comp.levels)
-        evidence = json.dumps({
-            "pair": [records[comp.left].key, records[comp.right].key],
-            "probability": round(p, 4),
-            "levels": comp.levels,
-            "weights": {k: round(v, 2) for k, v in weights.items()},
-            "evidence": comp.evidence,
-        }, ensure_ascii=False)
+        evidence = json.dumps(
+            {
+                "pair": [records[comp.left].key, records[comp.right].key],
+                "probability": round(p, 4),
+                "levels": comp.levels,
+                "weights": {k: round(v, 2) for k, v in weights.items()},
+                "evidence": comp.evidence,
+            },
+            ensure_ascii=False,
+        )
         for i in (comp.left, comp.right):
             if p > best.get(i, (-1.0, ""))[0]:
                 best[i] = (p, evidence)
-    rows: dict[str, list[object]] = {"dataset": [], "entity_id": [], "canonical_id": [],
-                                     "score": [], "evidence": []}
+    rows: dict[str, list[object]] = {
+        "dataset": [],
+        "entity_id": [],
+        "canonical_id": [],
+        "score": [],
+        "evidence": [],
+    }
     merged = 0
     for members in result.clusters:
         canonical = result.canonical(members)
@@ -117,19 +141,32 @@ def resolve_store(store: Store, threshold: float = DEFAULT_THRESHOLD, engine: st
             rows["dataset"].append(record.dataset)
             rows["entity_id"].append(record.entity_id)
             rows["canonical_id"].append(canonical)
-            score, evidence = best.get(i, (None, None)) if len(members) > 1 else (None, None)
-            rows["score"].append(score)
-            rows["evidence"].append(evidence)
+            linked = best.get(i) if len(members) > 1 else None
+            rows["score"].append(linked[0] if linked else None)
+            rows["evidence"].append(linked[1] if linked else None)
         merged += len(members) if len(members) > 1 else 0
     run = ResolveRun(
-        run_id=uuid.uuid4().hex, started_at=started,
-        finished_at=datetime.now(UTC).replace(tzinfo=None), engine=engine,
-        records=len(records), candidate_pairs=len(result.comparisons), merged_records=merged,
+        run_id=uuid.uuid4().hex,
+        started_at=started,
+        finished_at=datetime.now(UTC).replace(tzinfo=None),
+        engine=engine,
+        records=len(records),
+        candidate_pairs=len(result.comparisons),
+        merged_records=merged,
         clusters=sum(1 for c in result.clusters if len(c) > 1),
         model=json.dumps(result.model.to_dict()),
     )
-    table = pa.table(rows, schema=pa.schema([
-        ("dataset", pa.string()), ("entity_id", pa.string()), ("canonical_id", pa.string()),
-        ("score", pa.float64()), ("evidence", pa.string())]))
+    table = pa.table(
+        rows,
+        schema=pa.schema(
+            [
+                ("dataset", pa.string()),
+                ("entity_id", pa.string()),
+                ("canonical_id", pa.string()),
+                ("score", pa.float64()),
+                ("evidence", pa.string()),
+            ]
+        ),
+    )
     store.save_resolution(table, run)
     return result, run

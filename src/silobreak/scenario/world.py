@@ -217,13 +217,21 @@ class WorldBuilder:
         words_pool = pools()["company_words"]
         if country in ("ru", "ua", "kz") and rng.random() < 0.7:
             entry = rng.choice(words_pool["ru"])
-            words, native = entry["latin"][0], entry["native"]
+            suffix = rng.choice(words_pool["ru_suffixes"])
+            words = f"{entry['latin'][0]}-{suffix['latin'][0]}"
+            native = f"{entry['native']}-{suffix['native']}"
             form_kind = "llc"
         elif country in ("ae", "sa") and rng.random() < 0.6:
             entry = rng.choice(words_pool["ar"])
-            words, native = f"{entry['latin'][0]} {rng.choice(words_pool['trades'])}", None
+            words = (
+                f"{entry['latin'][0]} {rng.choice(words_pool['latin'])} "
+                f"{rng.choice(words_pool['trades'])}"
+            )
         else:
-            words = f"{rng.choice(words_pool['latin'])} {rng.choice(words_pool['trades'])}"
+            # Real registries rarely hold two companies of one name: draw from a large space.
+            first, second = rng.sample(words_pool["latin"], 2)
+            middle = f" {second}" if rng.random() < 0.7 else ""
+            words = f"{first}{middle} {rng.choice(words_pool['trades'])}"
         company = Company(
             tid=self._id("C"),
             words=words,

@@ -10,6 +10,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
+from typing import Any
 
 import pyarrow as pa
 
@@ -171,6 +172,21 @@ class Store(ABC):
     @abstractmethod
     def read_resolver(self, viewer: Viewer) -> pa.RecordBatchReader:
         """(dataset, entity_id, canonical_id, score, evidence) for entities the viewer may see."""
+
+    @abstractmethod
+    def read_resolver_rows(
+        self,
+        viewer: Viewer,
+        entity_ids: list[str] | None = None,
+        canonical_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Resolver rows (as dicts) of visible entities with these ids or this canonical id."""
+
+    @abstractmethod
+    def read_entity_statements(
+        self, viewer: Viewer, keys: list[tuple[str, str]]
+    ) -> list[dict[str, Any]]:
+        """All visible statements of the given (dataset, entity_id) records."""
 
     @abstractmethod
     def add_judgement(self, judgement: Judgement) -> None: ...

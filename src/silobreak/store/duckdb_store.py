@@ -520,8 +520,17 @@ class DuckDBStore(Store):
             con.unregister("_assign")
             con.execute(
                 "INSERT INTO resolve_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [run.run_id, run.started_at, run.finished_at, run.engine, run.records,
-                 run.candidate_pairs, run.merged_records, run.clusters, run.model],
+                [
+                    run.run_id,
+                    run.started_at,
+                    run.finished_at,
+                    run.engine,
+                    run.records,
+                    run.candidate_pairs,
+                    run.merged_records,
+                    run.clusters,
+                    run.model,
+                ],
             )
             con.execute("COMMIT")
         except Exception:
@@ -538,11 +547,55 @@ class DuckDBStore(Store):
         )
         return self.con.cursor().sql(query, params=params).to_arrow_reader(batch_size=100_000)
 
+    def read_resolver_rows(
+        self,
+        viewer: Viewer,
+        entity_ids: list[str] | None = None,
+        canonical_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        where, params = statement_predicate(viewer, "s.")
+        conditions: list[str] = []
+        args: list[Any] = []
+        if entity_ids is not None:
+            conditions.append("list_contains(?, r.entity_id)")
+            args.append(entity_ids)
+        if canonical_id is not None:
+            conditions.append("r.canonical_id = ?")
+            args.append(canonical_id)
+        filters = " AND ".join(conditions) or "TRUE"
+        cursor = self.con.execute(
+            "SELECT r.* FROM resolver r WHERE " + filters + " AND EXISTS (SELECT 1 FROM "
+            "statements s WHERE s.dataset = r.dataset AND s.entity_id = r.entity_id AND "
+            f"{where}) ORDER BY r.dataset, r.entity_id",
+            [*args, *params],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def read_entity_statements(
+        self, viewer: Viewer, keys: list[tuple[str, str]]
+    ) -> list[dict[str, Any]]:
+        if not keys:
+            return []
+        where, params = statement_predicate(viewer)
+        cols = ", ".join(STATEMENT_COLUMNS)
+        cursor = self.con.execute(
+            f"SELECT {cols} FROM statements WHERE list_contains(?, dataset || '/' || "
+            f"entity_id) AND {where} ORDER BY dataset, entity_id, prop, value",
+            [[f"{d}/{e}" for d, e in keys], *params],
+        )
+        return [dict(zip(STATEMENT_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+
     def add_judgement(self, judgement: Judgement) -> None:
         self.con.execute(
             "INSERT INTO judgements VALUES (?, ?, ?, ?, ?)",
-            [judgement.left, judgement.right, judgement.judgement, judgement.user,
-             judgement.created_at or _now()],
+            [
+                judgement.left,
+                judgement.right,
+                judgement.judgement,
+                judgement.user,
+                judgement.created_at or _now(),
+            ],
         )
 
     def list_judgements(self) -> list[Judgement]:

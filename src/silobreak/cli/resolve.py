@@ -1,0 +1,107 @@
+"""``silobreak resolve``, ``judge`` and ``entity``: entity resolution and its review."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.table import Table
+
+from silobreak.cli.context import CliContext, console, pass_ctx
+from silobreak.policy.viewer import SYSTEM
+from silobreak.resolve.entity import find_record_keys, merged_entity
+from silobreak.resolve.run import DEFAULT_THRESHOLD, resolve_store
+from silobreak.store.base import Judgement, StoreError
+
+
+@click.command("resolve")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=DEFAULT_THRESHOLD,
+    show_default=True,
+    help="Match probability at or above which records merge.",
+)
+@click.option("--engine", type=click.Choice(["duckdb"]), default="duckdb", show_default=True)
+@pass_ctx
+def resolve_command(ctx: CliContext, threshold: float, engine: str) -> None:
+    """Resolve every entity in the workspace, within and across datasets.
+
+    Statements are never rewritten: the result is the resolver (see `export resolver`).
+    Judgements made with `silobreak judge` are honoured.
+    """
+    with ctx.store() as store:
+        result, run = resolve_store(store, threshold=threshold, engine=engine)
+    cross = sum(
+        1 for members in result.clusters if len({result.records[i].org for i in members}) > 1
+    )
+    console.print(
+        f"resolved {run.records:,} records: {run.candidate_pairs:,} candidate pairs, "
+        f"{run.merged_records:,} records merged into {run.clusters:,} entities "
+        f"({cross:,} across organizations); {result.refused_merges} merges refused for "
+        "contradictions"
+    )
+
+
+@click.command("judge")
+@click.argument("first")
+@click.argument("second")
+@click.option("--same", "verdict", flag_value="same", help="They are the same entity.")
+@click.option("--different", "verdict", flag_value="different", help="They are not.")
+@click.option("--unsure", "verdict", flag_value="unsure", help="Cannot tell.")
+@click.option("--user", default="cli", show_default=True, help="Who judges (recorded).")
+@pass_ctx
+def judge_command(ctx: CliContext, first: str, second: str, verdict: str | None, user: str) -> None:
+    """Record a human judgement on two records (DATASET/ENTITY_ID, or an entity id that is
+    unique across datasets). Honoured by every later `resolve`; --different is never merged,
+    not even through other records."""
+    if verdict is None:
+        raise click.UsageError("say --same, --different or --unsure")
+    with ctx.store() as store:
+        left = _one(find_record_keys(store, SYSTEM, first), first)
+        right = _one(find_record_keys(store, SYSTEM, second), second)
+        if left == right:
+            raise click.ClickException("both ids name the same record")
+        store.add_judgement(Judgement(left, right, verdict, user))
+    console.print(f"judged {left} and {right}: {verdict} (re-run `silobreak resolve`)")
+
+
+def _one(keys: list[str], given: str) -> str:
+    if not keys:
+        raise click.ClickException(f"no record {given!r}; use DATASET/ENTITY_ID")
+    if len(keys) > 1:
+        raise click.ClickException(
+            f"{given!r} is in several datasets: {', '.join(keys)}; use DATASET/ENTITY_ID"
+        )
+    return keys[0]
+
+
+@click.command("entity")
+@click.argument("ident")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_ctx
+def entity_command(ctx: CliContext, ident: str, as_json: bool) -> None:
+    """Show the merged entity behind IDENT (a canonical id, DATASET/ENTITY_ID or an entity
+    id), with each value's datasets and organizations."""
+    with ctx.store(read_only=True) as store:
+        try:
+            entity = merged_entity(store, SYSTEM, ident)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if as_json:
+        console.print_json(json.dumps(entity, ensure_ascii=False, default=str))
+        return
+    console.print(f"[bold]{entity['caption']}[/] {entity['canonical_id']} ({entity['schema']})")
+    members = Table("dataset", "entity id", "org", "schema", "linked by")
+    for member in entity["members"]:
+        members.add_row(
+            member["dataset"], member["entity_id"], member["org"], member["schema"], member["link"]
+        )
+    console.print(members)
+    values = Table("property", "value", "datasets", "organizations")
+    for prop, items in entity["properties"].items():
+        for item in items:
+            values.add_row(
+                prop, item["value"], ", ".join(item["datasets"]), ", ".join(item["orgs"])
+            )
+    console.print(values)

@@ -1,0 +1,190 @@
+"""Entity resolution: identifiers, blocking across scripts, the model, conflicts, judgements."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from silobreak.cli import main
+from silobreak.ingest import IngestOptions, ingest_file
+from silobreak.pipeline import ingest_scenario
+from silobreak.policy import SYSTEM, Viewer
+from silobreak.resolve.blocking import candidate_pairs
+from silobreak.resolve.cluster import Clusterer
+from silobreak.resolve.compare import compare_records
+from silobreak.resolve.evaluate import pairwise
+from silobreak.resolve.identifiers import normalize
+from silobreak.resolve.records import Record
+from silobreak.resolve.run import resolve_store
+from silobreak.store import Store, open_store
+from tests.conftest import entity, write_jsonl
+
+
+@pytest.mark.parametrize(
+    ("prop", "a", "b"),
+    [
+        ("iban", "DE89 3704 0044 0532 0130 00", "de89370400440532013000"),
+        ("imoNumber", "IMO 9321483", "9321483"),
+        ("registrationNumber", "KE12345678", "123-45678"),
+        ("email", "Ivan.Petrov@Mail.com", "ivan.petrov@mail.com"),
+        (
+            "publicKey",
+            "0xABCDEF0123456789abcdef0123456789ABCDEF01",
+            "0xabcdef0123456789abcdef0123456789abcdef01",
+        ),
+    ],
+)
+def test_identifiers_normalise_to_one_form(prop: str, a: str, b: str) -> None:
+    assert normalize(prop, a) == normalize(prop, b) is not None
+
+
+def test_invalid_identifier_is_not_evidence() -> None:
+    assert normalize("iban", "DE89370400440532013001") is None
+    assert normalize("imoNumber", "IMO 9321484") is None
+
+
+def _rec(key: str, schema: str, names: set[str], **kw: object) -> Record:
+    dataset, _, entity_id = key.partition("/")
+    return Record(key, dataset, entity_id, schema, dataset, names=names, **kw)  # type: ignore[arg-type]
+
+
+def test_blocking_pairs_names_across_scripts_and_identifiers() -> None:
+    records = [
+        _rec("a/1", "Person", {"Mohammed Al-Husseini"}),
+        _rec("b/1", "Person", {"محمد الحسيني"}),
+        _rec("c/1", "Vessel", {"Ocean Pearl"}, ids={"imo": {"9321483"}}),
+        _rec("d/1", "Vessel", {"Blue Horizon"}, ids={"imo": {"9321483"}}),
+        _rec("e/1", "Company", {"Unrelated Holdings"}),
+    ]
+    pairs = set(candidate_pairs(records))
+    assert (0, 1) in pairs  # shared name symbols across scripts
+    assert (2, 3) in pairs  # shared IMO number despite different names
+    assert not any(4 in p for p in pairs)
+
+
+def test_comparison_levels_and_conflicts() -> None:
+    a = _rec("a/1", "Person", {"Ivan Petrov"}, birth_dates={"1975-03-02"}, countries={"ru"})
+    b = _rec("b/1", "Person", {"Иван Петров"}, birth_dates={"1975-02-03"}, countries={"ru"})
+    c = _rec("c/1", "Person", {"Ivan Petrov"}, birth_dates={"1988-11-30"})
+    v = _rec("d/1", "Vessel", {"Ivan Petrov"})
+    same = compare_records(0, 1, a, b)
+    assert same is not None
+    assert same.levels["name"] in ("exact", "high")
+    assert same.levels["birth_date"] == "swapped"  # day and month swapped
+    assert same.levels["country"] == "match"
+    assert not same.conflict
+    namesake = compare_records(0, 2, a, c)
+    assert namesake is not None and namesake.conflict
+    assert compare_records(0, 3, a, v) is None  # a Person is never a Vessel
+
+
+def test_chains_into_contradictions_are_cut() -> None:
+    records = [
+        _rec("a/1", "Vessel", {"Sea Falcon"}, ids={"imo": {"9321483"}}),
+        _rec("b/1", "Vessel", {"Sea Falcon"}),
+        _rec("c/1", "Vessel", {"Sea Falcon"}, ids={"imo": {"9176187"}}),
+    ]
+    clusterer = Clusterer(records)
+    assert clusterer.union(0, 1)
+    assert not clusterer.union(1, 2)  # would put two IMO numbers on one vessel
+    assert clusterer.refused == 1
+    judged = Clusterer(records[:2], cannot_link=[(0, 1)])
+    assert not judged.union(0, 1)
+
+
+@pytest.fixture
+def resolved(tmp_path: Path, scenario_dir: Path) -> Store:
+    store = open_store(tmp_path / "ws")
+    ingest_scenario(store, scenario_dir, progress=False)
+    resolve_store(store)
+    return store
+
+
+def test_scenario_is_resolved_across_organizations(resolved: Store, scenario_dir: Path) -> None:
+    truth = json.loads((scenario_dir / "truth.json").read_text())
+    rows = resolved.read_resolver(SYSTEM).read_all().to_pylist()
+    canonical = {f"{r['dataset']}/{r['entity_id']}": r["canonical_id"] for r in rows}
+    score = pairwise(truth, canonical)
+    assert score.f1 >= 0.85, score
+    assert score.precision >= 0.9, score
+    assert score.namesakes_merged == 0, score  # namesakes in different domains stay apart
+    # every ingested entity has a resolver row, singletons included
+    assert len(rows) == len({(r["dataset"], r["entity_id"]) for r in rows})
+    merged = [r for r in rows if r["evidence"]]
+    evidence = json.loads(merged[0]["evidence"])
+    assert set(evidence) >= {"pair", "probability", "levels", "weights", "evidence"}
+    resolved.close()
+
+
+def test_judgements_are_honoured(store: Store, tmp_path: Path) -> None:
+    police = write_jsonl(
+        tmp_path / "p.json",
+        [entity("p1", "Person", name="Ivan Petrov", birthDate="1975-03-02", nationality="ru")],
+    )
+    bank = write_jsonl(
+        tmp_path / "b.json",
+        [
+            entity("c1", "Person", name="Ivan Petrov", birthDate="1975-03-02", nationality="ru"),
+            entity("c2", "Person", name="Olga Sokolova"),
+        ],
+    )
+    ingest_file(store, police, IngestOptions("police", "oc", progress=False))
+    ingest_file(store, bank, IngestOptions("bank", "customers", progress=False))
+
+    def canonical() -> dict[str, str]:
+        rows = store.read_resolver(SYSTEM).read_all().to_pylist()
+        return {f"{r['dataset']}/{r['entity_id']}": r["canonical_id"] for r in rows}
+
+    resolve_store(store)
+    assert canonical()["oc/p1"] == canonical()["customers/c1"]
+    from silobreak.store.base import Judgement
+
+    store.add_judgement(Judgement("oc/p1", "customers/c1", "different", "analyst"))
+    resolve_store(store)
+    assert canonical()["oc/p1"] != canonical()["customers/c1"]
+    store.add_judgement(Judgement("oc/p1", "customers/c2", "same", "analyst"))
+    resolve_store(store)
+    assert canonical()["oc/p1"] == canonical()["customers/c2"]
+    # the resolver goes through policy too: the bank cannot see the police record's row
+    bank_rows = store.read_resolver(Viewer("bank")).read_all().to_pylist()
+    assert {r["dataset"] for r in bank_rows} == {"customers"}
+
+
+def test_cli_resolve_judge_entity_export(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(main, ["--workspace", str(ws), *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run("org", "add", "police", "--sector", "law_enforcement")
+    run("org", "add", "bank", "--sector", "financial_institution")
+    police = write_jsonl(
+        tmp_path / "p.json",
+        [entity("p1", "Person", name="AL-HUSSEINI, Mohammed", birthDate="1970-01-05")],
+    )
+    bank = write_jsonl(
+        tmp_path / "b.json",
+        [entity("c1", "Person", name="محمد الحسيني", birthDate="1970-01-05", nationality="ae")],
+    )
+    run("ingest", str(police), "--org", "police", "--dataset", "oc")
+    run("ingest", str(bank), "--org", "bank", "--dataset", "customers")
+    assert "merged into 1 entities (1 across organizations)" in run("resolve")
+    shown = run("entity", "oc/p1")
+    assert "customers" in shown and "1970-01-05" in shown
+    out = tmp_path / "resolver.csv"
+    run("export", "resolver", "--out", str(out))
+    lines = out.read_text().splitlines()
+    assert lines[0] == '"dataset","entity_id","canonical_id"'
+    assert len(lines) == 3 and lines[1].split(",")[2] == lines[2].split(",")[2]
+    assert "judged oc/p1 and customers/c1: different" in run("judge", "p1", "c1", "--different")
+    run("resolve")
+    lines = out.read_text().splitlines()
+    run("export", "resolver", "--out", str(out))
+    lines = out.read_text().splitlines()
+    assert lines[1].split(",")[2] != lines[2].split(",")[2]
