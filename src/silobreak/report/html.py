@@ -5,9 +5,11 @@ Later pipeline stages (resolution, convergence, finance) add their own sections 
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
@@ -15,6 +17,7 @@ from silobreak import __version__
 from silobreak.model.taxonomy import taxonomy
 from silobreak.policy.viewer import Viewer
 from silobreak.report.charts import TLP_COLOURS, bar_chart, matrix
+from silobreak.resolve.entity import merged_entity
 from silobreak.store.base import Store
 
 
@@ -42,6 +45,7 @@ def render_report(store: Store, viewer: Viewer, title: str = "silobreak workspac
     )
     per_org = {o.name: sum(1 for d in datasets if d.org == o.name) for o in orgs}
     return template.render(
+        resolution=_resolution(store, viewer),
         title=title,
         version=__version__,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -62,6 +66,48 @@ def render_report(store: Store, viewer: Viewer, title: str = "silobreak workspac
         loads=loads,
         tlp=TLP_COLOURS,
     )
+
+
+def _resolution(store: Store, viewer: Viewer, examples: int = 8) -> dict[str, Any] | None:
+    """Resolution summary and the entities that span the most organizations, with evidence."""
+    runs = store.list_resolve_runs()
+    if not runs:
+        return None
+    rows = store.read_resolver(viewer).read_all().to_pylist()
+    clusters: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        clusters.setdefault(row["canonical_id"], []).append(row)
+    merged = {cid: members for cid, members in clusters.items() if len(members) > 1}
+    spans: list[tuple[int, int, str]] = []
+    for cid, members in merged.items():
+        datasets = {m["dataset"] for m in members}
+        spans.append((len(datasets), len(members), cid))
+    spans.sort(reverse=True)
+    shown = []
+    for _, _, cid in spans[:examples]:
+        entity = merged_entity(store, viewer, cid)
+        links = []
+        for member in clusters[cid]:
+            if member["evidence"]:
+                data = json.loads(member["evidence"])
+                links.append(
+                    {
+                        "pair": " ~ ".join(data["pair"]),
+                        "p": data["probability"],
+                        "evidence": "; ".join(f"{k}: {v}" for k, v in data["evidence"].items()),
+                    }
+                )
+        unique_links = list({link["pair"]: link for link in links}.values())
+        shown.append({"entity": entity, "links": unique_links[:6]})
+    last = runs[-1]
+    return {
+        "run": last,
+        "entities": len(clusters),
+        "merged_entities": len(merged),
+        "merged_records": sum(len(m) for m in merged.values()),
+        "cross_dataset": sum(1 for n, _, _ in spans if n > 1),
+        "examples": shown,
+    }
 
 
 def write_report(

@@ -37,6 +37,12 @@ class Resolution:
     clusters: list[list[int]]
     refused_merges: int
 
+    def cross_org_entities(self) -> int:
+        """Entities whose records come from more than one organization."""
+        return sum(
+            1 for members in self.clusters if len({self.records[i].org for i in members}) > 1
+        )
+
     def canonical(self, members: list[int]) -> str:
         key = min(self.records[i].key for i in members)
         return "sb-" + hashlib.sha1(key.encode()).hexdigest()[:16]
