@@ -32,9 +32,7 @@ def resolve_command(ctx: CliContext, threshold: float, engine: str) -> None:
     """
     with ctx.store() as store:
         result, run = resolve_store(store, threshold=threshold, engine=engine)
-    cross = sum(
-        1 for members in result.clusters if len({result.records[i].org for i in members}) > 1
-    )
+    cross = result.cross_org_entities()
     console.print(
         f"resolved {run.records:,} records: {run.candidate_pairs:,} candidate pairs, "
         f"{run.merged_records:,} records merged into {run.clusters:,} entities "
