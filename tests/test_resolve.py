@@ -188,3 +188,29 @@ def test_cli_resolve_judge_entity_export(tmp_path: Path) -> None:
     run("export", "resolver", "--out", str(out))
     lines = out.read_text().splitlines()
     assert lines[1].split(",")[2] != lines[2].split(",")[2]
+
+
+def test_birth_date_typos_and_shared_identifiers() -> None:
+    a = _rec(
+        "a/1", "Person", {"Amy White"}, birth_dates={"1975-03-12"}, ids={"passport": {"P1234567"}}
+    )
+    typo = _rec("b/1", "Person", {"Amy White"}, birth_dates={"1975-03-21"})
+    far = _rec(
+        "c/1", "Person", {"Amy White"}, birth_dates={"1990-07-01"}, ids={"passport": {"P1234567"}}
+    )
+    near = compare_records(0, 1, a, typo)
+    assert near is not None and near.levels["birth_date"] == "typo" and not near.conflict
+    vouched = compare_records(0, 2, a, far)
+    # a shared passport outweighs a mistyped birth date; without it this would be a conflict
+    assert vouched is not None and vouched.levels["birth_date"] == "conflict"
+    assert not vouched.conflict
+
+
+def test_addresses_compare_by_token_overlap() -> None:
+    a = _rec("a/1", "Company", {"Acme Ltd"}, addresses={"12 Harbour Road, Mombasa"})
+    b = _rec("b/1", "Company", {"ACME LIMITED"}, addresses={"12 harbour road mombasa"})
+    c = _rec("c/1", "Company", {"Acme Ltd"}, addresses={"5 Nile Street, Cairo"})
+    close = compare_records(0, 1, a, b)
+    far = compare_records(0, 2, a, c)
+    assert close is not None and close.levels["address"] == "exact"
+    assert far is not None and far.levels["address"] == "different"

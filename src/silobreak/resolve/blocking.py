@@ -3,7 +3,8 @@
 Every record gets keys: each normalised identifier, and for names each distinctive name part,
 its sound (metaphone) and rigour's name symbols, which are the same across scripts (Mohammed
 and محمد share one). Names in another script therefore still share keys. A pair is a
-candidate if it shares an identifier, two name keys, or one rare name key. Keys shared by too
+candidate if it shares an identifier, two name parts, a birth date and a name key, or one
+rare name key. Keys shared by too
 many records (``trading``, ``mohammed``) are dropped: they would pair everyone with everyone.
 """
 
@@ -28,6 +29,7 @@ def record_keys(record: Record) -> set[str]:
     keys: set[str] = set()
     for id_kind, values in record.ids.items():
         keys.update(f"id:{id_kind}:{value}" for value in values)
+    keys.update(f"d:{day}" for day in record.birth_dates if len(day) == 10)
     for family in record.families:
         schema = {"person": "Person", "organization": "Company"}.get(family, "Vessel")
         for text in record.names:
@@ -66,7 +68,9 @@ def candidate_pairs(
         SELECT i, j FROM shared GROUP BY i, j
         HAVING bool_or(starts_with(key, 'id:'))
             OR count(*) FILTER (WHERE starts_with(key, 'n:')) >= 2
-            OR min(n) <= ?
+            OR (bool_or(starts_with(key, 'd:'))
+                AND count(*) FILTER (WHERE NOT starts_with(key, 'd:')) >= 1)
+            OR min(n) FILTER (WHERE NOT starts_with(key, 'd:')) <= ?
         ORDER BY i, j
         """,
         params=[max_key, rare_key],

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from silobreak.resolve.compare import UNIQUE_KINDS
+from silobreak.resolve.compare import UNIQUE_KINDS, dates_compatible
 from silobreak.resolve.records import Record
 
 
@@ -23,7 +23,7 @@ def records_conflict(a: Record, b: Record) -> bool:
             return True
     births_a = {d for d in a.birth_dates if len(d) == 10}
     births_b = {d for d in b.birth_dates if len(d) == 10}
-    return bool(births_a and births_b and not births_a & births_b)
+    return bool(births_a and births_b and not dates_compatible(births_a, births_b))
 
 
 def ambiguous_records(records: Sequence[Record], edges: Iterable[tuple[int, int]]) -> set[int]:
@@ -81,13 +81,13 @@ class Clusterer:
             i = self.parent[i]
         return i
 
-    def conflict(self, a: int, b: int) -> str | None:
+    def conflict(self, a: int, b: int, dates: bool = True) -> str | None:
         """Why clusters ``a`` and ``b`` (roots) cannot be one entity, if they cannot."""
         ca, cb = self.clusters[a], self.clusters[b]
         for kind in ca.unique.keys() & cb.unique.keys():
             if ca.unique[kind] and cb.unique[kind] and not ca.unique[kind] & cb.unique[kind]:
                 return f"different {kind}"
-        if ca.births and cb.births and not ca.births & cb.births:
+        if dates and ca.births and cb.births and not dates_compatible(ca.births, cb.births):
             return "different birth dates"
         members_b = set(cb.members)
         for m in ca.members:
@@ -95,11 +95,13 @@ class Clusterer:
                 return "judged different"
         return None
 
-    def union(self, i: int, j: int, force: bool = False) -> bool:
+    def union(self, i: int, j: int, force: bool = False, dates: bool = True) -> bool:
+        """Merge the clusters of ``i`` and ``j`` unless they contradict each other
+        (``dates=False``: a shared strong identifier vouches for the pair despite dates)."""
         a, b = self.find(i), self.find(j)
         if a == b:
             return True
-        if not force and self.conflict(a, b) is not None:
+        if not force and self.conflict(a, b, dates) is not None:
             self.refused += 1
             return False
         if len(self.clusters[a].members) < len(self.clusters[b].members):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from followthemoney import model
+from normality import ascii_text
 
 from silobreak.resolve.identifiers import PROPERTY_KINDS
 from silobreak.resolve.names import compare_name_sets
@@ -22,8 +23,9 @@ FEATURES: dict[str, tuple[str, ...]] = {
     "name": ("exact", "high", "good", "fair", "weak", "different", "absent"),
     "strong_id": ("match", "conflict", "absent"),
     "weak_id": ("match", "different", "absent"),
-    "birth_date": ("exact", "year", "swapped", "conflict", "absent"),
+    "birth_date": ("exact", "swapped", "typo", "year", "conflict", "absent"),
     "country": ("match", "conflict", "absent"),
+    "address": ("exact", "close", "partial", "different", "absent"),
 }
 _NAME_LEVELS = ((0.99, "exact"), (0.9, "high"), (0.8, "good"), (0.7, "fair"), (0.5, "weak"))
 
@@ -63,7 +65,12 @@ def compare_records(i: int, j: int, a: Record, b: Record) -> Comparison | None:
         evidence["country"] = f"{','.join(sorted(a.countries))} vs {','.join(sorted(b.countries))}"
     else:
         levels["country"] = "absent"
-    conflict = levels["strong_id"] == "conflict" or levels["birth_date"] == "conflict"
+    levels["address"], evidence["address"] = _addresses(a.addresses, b.addresses)
+    # A shared strong identifier (passport, SSN, IMO) outweighs a birth date typed wrong:
+    # different people rarely share one, clerks often mistype dates.
+    conflict = levels["strong_id"] == "conflict" or (
+        levels["birth_date"] == "conflict" and levels["strong_id"] != "match"
+    )
     return Comparison(i, j, levels, {k: v for k, v in evidence.items() if v}, conflict)
 
 
@@ -85,21 +92,72 @@ def _ids(a: Record, b: Record, strong: bool) -> tuple[str, str]:
     return "absent", ""
 
 
+def _tokens(address: str) -> frozenset[str]:
+    return frozenset(t for t in (ascii_text(address) or "").lower().replace(",", " ").split() if t)
+
+
+def _addresses(left: set[str], right: set[str]) -> tuple[str, str]:
+    """Best token overlap (Jaccard) between any two addresses of the records."""
+    if not left or not right:
+        return "absent", ""
+    best, pair = 0.0, ("", "")
+    for a in left:
+        ta = _tokens(a)
+        for b in right:
+            tb = _tokens(b)
+            if ta and tb:
+                score = len(ta & tb) / len(ta | tb)
+                if score > best:
+                    best, pair = score, (a, b)
+    level = (
+        "exact"
+        if best >= 0.9
+        else "close"
+        if best >= 0.6
+        else "partial"
+        if best >= 0.3
+        else "different"
+    )
+    return level, f"{pair[0]} ~ {pair[1]}: {best:.2f}" if best else ""
+
+
+def date_typo(a: str, b: str) -> bool:
+    """Two full dates one keystroke apart: one digit changed, or two adjacent digits swapped."""
+    if len(a) != len(b):
+        return False
+    diff = [k for k in range(len(a)) if a[k] != b[k]]
+    if len(diff) == 1:
+        return True
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a[diff[0]] == b[diff[1]]
+        and a[diff[1]] == b[diff[0]]
+    )
+
+
+def dates_compatible(left: set[str], right: set[str]) -> bool:
+    """Whether two sets of birth dates could describe one person (typos and swaps allowed)."""
+    return _dates(left, right)[0] != "conflict"
+
+
 def _dates(left: set[str], right: set[str]) -> tuple[str, str]:
     if not left or not right:
         return "absent", ""
     if left & right:
         return "exact", sorted(left & right)[0]
-    full_l = {d for d in left if len(d) == 10}
-    full_r = {d for d in right if len(d) == 10}
+    full_l = sorted(d for d in left if len(d) == 10)
+    full_r = sorted(d for d in right if len(d) == 10)
     for d in full_l:
         swapped = f"{d[:4]}-{d[8:10]}-{d[5:7]}"
         if swapped in full_r:
             return "swapped", f"{d} / {swapped}"
+    for d in full_l:
+        for e in full_r:
+            if date_typo(d, e):
+                return "typo", f"{d} / {e}"
     years_l = {d[:4] for d in left}
     years_r = {d[:4] for d in right}
-    if full_l and full_r:
-        return "conflict", f"{sorted(full_l)[0]} vs {sorted(full_r)[0]}"
-    if years_l & years_r:
+    if years_l & years_r and not (full_l and full_r):
         return "year", sorted(years_l & years_r)[0]
     return "conflict", f"{sorted(left)[0]} vs {sorted(right)[0]}"

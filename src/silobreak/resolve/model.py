@@ -33,8 +33,9 @@ _M_START: dict[str, dict[str, float]] = {
     },
     "strong_id": {"match": 0.95, "conflict": 0.05},
     "weak_id": {"match": 0.7, "different": 0.3},
-    "birth_date": {"exact": 0.8, "year": 0.12, "swapped": 0.05, "conflict": 0.03},
+    "birth_date": {"exact": 0.8, "swapped": 0.03, "typo": 0.05, "year": 0.09, "conflict": 0.03},
     "country": {"match": 0.85, "conflict": 0.15},
+    "address": {"exact": 0.5, "close": 0.3, "partial": 0.15, "different": 0.05},
 }
 
 
@@ -136,8 +137,15 @@ TYPICAL_U: dict[str, dict[str, float]] = {
     },
     "strong_id": {"match": 0.0001, "conflict": 0.9999},
     "weak_id": {"match": 0.0005, "different": 0.9995},
-    "birth_date": {"exact": 0.0005, "year": 0.01, "swapped": 0.0002, "conflict": 0.9893},
+    "birth_date": {
+        "exact": 0.0005,
+        "swapped": 0.0002,
+        "typo": 0.002,
+        "year": 0.01,
+        "conflict": 0.9873,
+    },
     "country": {"match": 0.1, "conflict": 0.9},
+    "address": {"exact": 0.0005, "close": 0.002, "partial": 0.02, "different": 0.9775},
 }
 PRIOR_PAIRS = 500.0
 

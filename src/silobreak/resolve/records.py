@@ -55,6 +55,7 @@ class Record:
     ids: dict[str, set[str]] = field(default_factory=dict)
     birth_dates: set[str] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
+    addresses: set[str] = field(default_factory=set)
 
     @property
     def families(self) -> tuple[str, ...]:
@@ -100,6 +101,8 @@ def _add(record: Record, prop: str, value: str) -> None:
         record.birth_dates.add(value)
     elif prop in COUNTRY_PROPS:
         record.countries.add(value)
+    elif prop == "address":
+        record.addresses.add(value)
     else:
         spec = kind_of(prop)
         normal = normalize(prop, value) if spec is not None else None

@@ -95,7 +95,7 @@ def resolve_records(
             continue  # judged: already applied
         if comp.conflict or comp.left in ambiguous or comp.right in ambiguous:
             continue
-        clusterer.union(comp.left, comp.right)
+        clusterer.union(comp.left, comp.right, dates=comp.levels["strong_id"] != "match")
     return Resolution(
         records, comparisons, probabilities, model, clusterer.groups(), clusterer.refused
     )
