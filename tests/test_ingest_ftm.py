@@ -260,3 +260,9 @@ def test_byte_order_mark_and_blank_lines(store: Store, tmp_path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().lstrip(b"\n") + b"\n\n")
     load = ingest_file(store, path, _opts()).load
     assert load is not None and load.entities == 2 and load.quarantined == 0
+
+
+def test_dataset_names_cannot_contain_a_slash(store: Store, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "a.json", GOOD)
+    with pytest.raises(StoreError, match="invalid dataset name 'a/b'"):
+        ingest_file(store, path, _opts(dataset="a/b"))

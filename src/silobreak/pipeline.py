@@ -1,4 +1,4 @@
-"""Run a whole scenario through the pipeline stages that exist: ingest, then resolution.
+"""Load a generated scenario into a workspace.
 
 Used by ``silobreak demo``, ``silobreak scenario ingest``, tests and benchmarks, so that all
 of them load a scenario the same way: organizations from ``scenario.yml``, then one ingest per

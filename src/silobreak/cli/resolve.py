@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from silobreak.cli.context import CliContext, console, pass_ctx
+from silobreak.cli.context import CliContext, console, err_console, pass_ctx
 from silobreak.policy.viewer import SYSTEM
 from silobreak.resolve.entity import find_record_keys, merged_entity
 from silobreak.resolve.run import DEFAULT_THRESHOLD, resolve_store
@@ -30,8 +31,24 @@ def resolve_command(ctx: CliContext, threshold: float, engine: str) -> None:
     Statements are never rewritten: the result is the resolver (see `export resolver`).
     Judgements made with `silobreak judge` are honoured.
     """
-    with ctx.store() as store:
-        result, run = resolve_store(store, threshold=threshold, engine=engine)
+    columns = (
+        TextColumn("[bold]resolve[/] {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with (
+        ctx.store() as store,
+        Progress(
+            *columns, transient=True, console=err_console, disable=not err_console.is_terminal
+        ) as bar,
+    ):
+        task = bar.add_task("comparing candidate pairs", total=None)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        result, run = resolve_store(store, threshold=threshold, engine=engine, progress=progress)
     cross = result.cross_org_entities()
     console.print(
         f"resolved {run.records:,} records: {run.candidate_pairs:,} candidate pairs, "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from silobreak.model.taxonomy import (
 from silobreak.store.base import Store, StoreError
 
 BATCH_ENTITIES = 20_000
+DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 @dataclass
@@ -183,6 +185,11 @@ def _progress(rows: Iterator[Row], source: ProgressFile, show: bool) -> Iterator
 
 def _dataset(store: Store, options: IngestOptions) -> Dataset:
     """Check the org exists and the dataset's owner, then build the dataset record to save."""
+    if not DATASET_NAME.match(options.dataset):
+        raise StoreError(
+            f"invalid dataset name {options.dataset!r}: use letters, digits, '_', '-' and '.' "
+            "(records are named DATASET/ENTITY_ID, so no '/')"
+        )
     org = store.get_org(options.org)
     if org is None:
         names = [o.name for o in store.list_orgs()]

@@ -10,7 +10,7 @@ many records (``trading``, ``mohammed``) are dropped: they would pair everyone w
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 import duckdb
 import pyarrow as pa
@@ -79,7 +79,3 @@ def candidate_pairs(
     for batch in reader:
         yield from zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True)
     con.close()
-
-
-def count_keys(records: Iterable[Record]) -> int:
-    return sum(len(record_keys(r)) for r in records)
