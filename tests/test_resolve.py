@@ -214,3 +214,37 @@ def test_addresses_compare_by_token_overlap() -> None:
     far = compare_records(0, 2, a, c)
     assert close is not None and close.levels["address"] == "exact"
     assert far is not None and far.levels["address"] == "different"
+
+
+def test_incremental_run_reuses_comparisons_and_equals_a_full_run(
+    tmp_path: Path, scenario_dir: Path
+) -> None:
+    import yaml
+
+    from silobreak.model.records import Org
+
+    manifest = yaml.safe_load((scenario_dir / "scenario.yml").read_text())
+    with open_store(tmp_path / "ws") as store:
+        for org in manifest["orgs"]:
+            store.add_org(Org(org["name"], org["sector"], org["country"]))
+
+        def load(ds: dict[str, object]) -> None:
+            mapping = scenario_dir / str(ds["mapping"]) if ds["mapping"] else None
+            ingest_file(
+                store,
+                scenario_dir / str(ds["file"]),
+                IngestOptions(str(ds["org"]), str(ds["name"]), mapping=mapping, progress=False),
+            )
+
+        for ds in manifest["datasets"][:-1]:
+            load(ds)
+        first, _ = resolve_store(store)
+        assert first.reused == 0
+        load(manifest["datasets"][-1])  # new data arrives
+        incremental, _ = resolve_store(store)
+        assert incremental.reused > 0
+        assert incremental.compared < len(incremental.comparisons)
+        after_incremental = store.read_resolver(SYSTEM).read_all().to_pylist()
+        full, _ = resolve_store(store, full=True)
+        assert full.reused == 0
+        assert store.read_resolver(SYSTEM).read_all().to_pylist() == after_incremental

@@ -24,8 +24,11 @@ from silobreak.store.base import Judgement, StoreError
     help="Match probability at or above which records merge.",
 )
 @click.option("--engine", type=click.Choice(["duckdb"]), default="duckdb", show_default=True)
+@click.option(
+    "--full", is_flag=True, help="Compare every candidate pair again (no reuse of the last run)."
+)
 @pass_ctx
-def resolve_command(ctx: CliContext, threshold: float, engine: str) -> None:
+def resolve_command(ctx: CliContext, threshold: float, engine: str, full: bool) -> None:
     """Resolve every entity in the workspace, within and across datasets.
 
     Statements are never rewritten: the result is the resolver (see `export resolver`).
@@ -48,10 +51,13 @@ def resolve_command(ctx: CliContext, threshold: float, engine: str) -> None:
         def progress(stage: str, done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        result, run = resolve_store(store, threshold=threshold, engine=engine, progress=progress)
+        result, run = resolve_store(
+            store, threshold=threshold, engine=engine, progress=progress, full=full
+        )
     cross = result.cross_org_entities()
     console.print(
-        f"resolved {run.records:,} records: {run.candidate_pairs:,} candidate pairs, "
+        f"resolved {run.records:,} records: {run.candidate_pairs:,} candidate pairs "
+        f"({result.compared:,} compared, {result.reused:,} reused from the last run), "
         f"{run.merged_records:,} records merged into {run.clusters:,} entities "
         f"({cross:,} across organizations); {result.refused_merges} merges refused for "
         "contradictions"

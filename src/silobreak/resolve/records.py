@@ -7,6 +7,8 @@ the entities they connect.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -56,6 +58,18 @@ class Record:
     birth_dates: set[str] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
     addresses: set[str] = field(default_factory=set)
+
+    def fingerprint(self) -> str:
+        """A hash of everything resolution compares: equal fingerprints, equal comparisons."""
+        data = [
+            self.schema,
+            sorted(self.names),
+            sorted((k, sorted(v)) for k, v in self.ids.items()),
+            sorted(self.birth_dates),
+            sorted(self.countries),
+            sorted(self.addresses),
+        ]
+        return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
     @property
     def families(self) -> tuple[str, ...]:

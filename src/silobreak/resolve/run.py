@@ -25,6 +25,8 @@ from silobreak.resolve.records import Record, load_records
 from silobreak.store.base import ResolveRun, Store
 
 DEFAULT_THRESHOLD = 0.9
+# (left key, right key) -> (levels, evidence, conflict) of an earlier run's comparison
+Previous = dict[tuple[str, str], tuple[dict[str, str], dict[str, str], bool]]
 Progress = Callable[[str, int, int], None]
 
 
@@ -36,6 +38,8 @@ class Resolution:
     model: FellegiSunter
     clusters: list[list[int]]
     refused_merges: int
+    compared: int = 0
+    reused: int = 0
 
     def cross_org_entities(self) -> int:
         """Entities whose records come from more than one organization."""
@@ -53,12 +57,25 @@ def resolve_records(
     judgements: Sequence[tuple[str, str, str]] = (),
     threshold: float = DEFAULT_THRESHOLD,
     progress: Progress | None = None,
+    previous: Previous | None = None,
 ) -> Resolution:
-    """Resolve in memory (the DuckDB engine); ``judgements`` are (left key, right key, kind)."""
+    """Resolve in memory (the DuckDB engine); ``judgements`` are (left key, right key, kind).
+
+    ``previous`` holds comparisons of an earlier run between records that have not changed
+    since (by record keys): they are reused instead of compared again. Comparisons depend
+    only on the two records, so the result is the same as a full run.
+    """
     index = {r.key: i for i, r in enumerate(records)}
+    previous = previous or {}
     comparisons: list[Comparison] = []
     pairs = list(candidate_pairs(records))
+    reused = 0
     for n, (i, j) in enumerate(pairs):
+        known = previous.get((records[i].key, records[j].key))
+        if known is not None:
+            comparisons.append(Comparison(i, j, known[0], known[1], known[2]))
+            reused += 1
+            continue
         comp = compare_records(i, j, records[i], records[j])
         if comp is not None:
             comparisons.append(comp)
@@ -97,7 +114,14 @@ def resolve_records(
             continue
         clusterer.union(comp.left, comp.right, dates=comp.levels["strong_id"] != "match")
     return Resolution(
-        records, comparisons, probabilities, model, clusterer.groups(), clusterer.refused
+        records,
+        comparisons,
+        probabilities,
+        model,
+        clusterer.groups(),
+        clusterer.refused,
+        len(pairs) - reused,
+        reused,
     )
 
 
@@ -106,14 +130,21 @@ def resolve_store(
     threshold: float = DEFAULT_THRESHOLD,
     engine: str = "duckdb",
     progress: Progress | None = None,
+    full: bool = False,
 ) -> tuple[Resolution, ResolveRun]:
-    """Resolve everything in the workspace and save the resolver."""
+    """Resolve everything in the workspace and save the resolver.
+
+    Incremental unless ``full``: comparisons between records unchanged since the last run
+    are reused, so new data is compared against what exists without redoing all of it.
+    """
     if engine != "duckdb":
         raise ValueError(f"unknown engine {engine!r}; this version runs 'duckdb'")
     started = datetime.now(UTC).replace(tzinfo=None)
     records = list(load_records(store, SYSTEM))
     judgements = [(j.left, j.right, j.judgement) for j in store.list_judgements()]
-    result = resolve_records(records, judgements, threshold, progress)
+    fingerprints = {r.key: r.fingerprint() for r in records}
+    previous = {} if full else _previous(store, fingerprints)
+    result = resolve_records(records, judgements, threshold, progress, previous)
     best: dict[int, tuple[float, str]] = {}
     for comp, p in zip(result.comparisons, result.probabilities, strict=True):
         if p < threshold:
@@ -174,5 +205,57 @@ def resolve_store(
             ]
         ),
     )
-    store.save_resolution(table, run)
+    store.save_resolution(table, run, _fingerprint_table(fingerprints), _pair_table(result))
     return result, run
+
+
+def _previous(store: Store, fingerprints: dict[str, str]) -> Previous:
+    """Saved comparisons whose two records are unchanged since they were compared."""
+    saved_prints, saved_pairs = store.resolve_state()
+    unchanged = {
+        key
+        for key, fp in zip(
+            saved_prints.column("record_key").to_pylist(),
+            saved_prints.column("fingerprint").to_pylist(),
+            strict=True,
+        )
+        if fingerprints.get(key) == fp
+    }
+    out: Previous = {}
+    for row in saved_pairs.to_pylist():
+        if row["left_key"] in unchanged and row["right_key"] in unchanged:
+            out[(row["left_key"], row["right_key"])] = (
+                json.loads(row["levels"]),
+                json.loads(row["evidence"]),
+                row["conflict"],
+            )
+    return out
+
+
+def _fingerprint_table(fingerprints: dict[str, str]) -> pa.Table:
+    return pa.table(
+        {"record_key": list(fingerprints), "fingerprint": list(fingerprints.values())},
+        schema=pa.schema([("record_key", pa.string()), ("fingerprint", pa.string())]),
+    )
+
+
+def _pair_table(result: Resolution) -> pa.Table:
+    records, comps = result.records, result.comparisons
+    return pa.table(
+        {
+            "left_key": [records[c.left].key for c in comps],
+            "right_key": [records[c.right].key for c in comps],
+            "levels": [json.dumps(c.levels) for c in comps],
+            "evidence": [json.dumps(c.evidence, ensure_ascii=False) for c in comps],
+            "conflict": [c.conflict for c in comps],
+        },
+        schema=pa.schema(
+            [
+                ("left_key", pa.string()),
+                ("right_key", pa.string()),
+                ("levels", pa.string()),
+                ("evidence", pa.string()),
+                ("conflict", pa.bool_()),
+            ]
+        ),
+    )

@@ -165,9 +165,18 @@ class Store(ABC):
 
     # -- resolution --
     @abstractmethod
-    def save_resolution(self, assignments: pa.Table, run: ResolveRun) -> None:
+    def save_resolution(
+        self, assignments: pa.Table, run: ResolveRun, fingerprints: pa.Table, pairs: pa.Table
+    ) -> None:
         """Replace the resolver: ``assignments`` (dataset, entity_id, canonical_id, score,
-        evidence) for resolved records; every other entity becomes its own singleton."""
+        evidence) for resolved records; every other entity becomes its own singleton. Also
+        keep the state the next incremental run starts from: each record's ``fingerprints``
+        (record_key, fingerprint) and the compared ``pairs`` (left_key, right_key, levels,
+        evidence, conflict)."""
+
+    @abstractmethod
+    def resolve_state(self) -> tuple[pa.Table, pa.Table]:
+        """The fingerprints and compared pairs saved by the last run (empty tables if none)."""
 
     @abstractmethod
     def read_resolver(self, viewer: Viewer) -> pa.RecordBatchReader:

@@ -503,10 +503,16 @@ class DuckDBStore(Store):
         return [LoadInfo(*r) for r in rows]
 
     # -- resolution --
-    def save_resolution(self, assignments: pa.Table, run: ResolveRun) -> None:
+    def save_resolution(
+        self, assignments: pa.Table, run: ResolveRun, fingerprints: pa.Table, pairs: pa.Table
+    ) -> None:
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
+            con.execute("DELETE FROM resolve_fingerprints")
+            con.execute("DELETE FROM resolve_pairs")
+            con.from_arrow(fingerprints).insert_into("resolve_fingerprints")
+            con.from_arrow(pairs).insert_into("resolve_pairs")
             con.execute("DELETE FROM resolver")
             con.register("_assign", assignments)
             con.execute(
@@ -536,6 +542,11 @@ class DuckDBStore(Store):
         except Exception:
             con.execute("ROLLBACK")
             raise
+
+    def resolve_state(self) -> tuple[pa.Table, pa.Table]:
+        fingerprints = self.con.sql("SELECT * FROM resolve_fingerprints").to_arrow_table()
+        pairs = self.con.sql("SELECT * FROM resolve_pairs").to_arrow_table()
+        return fingerprints, pairs
 
     def read_resolver(self, viewer: Viewer) -> pa.RecordBatchReader:
         where, params = statement_predicate(viewer, "s.")
