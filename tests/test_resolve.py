@@ -12,9 +12,9 @@ from silobreak.cli import main
 from silobreak.ingest import IngestOptions, ingest_file
 from silobreak.pipeline import ingest_scenario
 from silobreak.policy import SYSTEM, Viewer
-from silobreak.resolve.blocking import candidate_pairs
 from silobreak.resolve.cluster import Clusterer
 from silobreak.resolve.compare import compare_records
+from silobreak.resolve.engines import DuckDBEngine
 from silobreak.resolve.evaluate import pairwise
 from silobreak.resolve.identifiers import normalize
 from silobreak.resolve.records import Record
@@ -59,7 +59,7 @@ def test_blocking_pairs_names_across_scripts_and_identifiers() -> None:
         _rec("d/1", "Vessel", {"Blue Horizon"}, ids={"imo": {"9321483"}}),
         _rec("e/1", "Company", {"Unrelated Holdings"}),
     ]
-    pairs = set(candidate_pairs(records))
+    pairs = set(DuckDBEngine().candidate_pairs(records))
     assert (0, 1) in pairs  # shared name symbols across scripts
     assert (2, 3) in pairs  # shared IMO number despite different names
     assert not any(4 in p for p in pairs)
@@ -248,3 +248,19 @@ def test_incremental_run_reuses_comparisons_and_equals_a_full_run(
         full, _ = resolve_store(store, full=True)
         assert full.reused == 0
         assert store.read_resolver(SYSTEM).read_all().to_pylist() == after_incremental
+
+
+@pytest.mark.slow
+def test_spark_engine_gives_the_same_clusters(tmp_path: Path, scenario_dir: Path) -> None:
+    """Same candidate pairs, same comparisons, same resolver, on Spark in local mode."""
+    pytest.importorskip("pyspark")
+    with open_store(tmp_path / "ws") as store:
+        ingest_scenario(store, scenario_dir, progress=False)
+        embedded, _ = resolve_store(store, full=True)
+        on_duckdb = store.read_resolver(SYSTEM).read_all().to_pylist()
+        spark, run = resolve_store(store, engine="spark", full=True)
+        assert run.engine == "spark"
+        assert [(c.left, c.right, c.levels) for c in spark.comparisons] == [
+            (c.left, c.right, c.levels) for c in embedded.comparisons
+        ]
+        assert store.read_resolver(SYSTEM).read_all().to_pylist() == on_duckdb

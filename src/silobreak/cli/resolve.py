@@ -10,6 +10,7 @@ from rich.table import Table
 
 from silobreak.cli.context import CliContext, console, err_console, pass_ctx
 from silobreak.policy.viewer import SYSTEM
+from silobreak.resolve.engines import ENGINES
 from silobreak.resolve.entity import find_record_keys, merged_entity
 from silobreak.resolve.run import DEFAULT_THRESHOLD, resolve_store
 from silobreak.store.base import Judgement, StoreError
@@ -23,12 +24,25 @@ from silobreak.store.base import Judgement, StoreError
     show_default=True,
     help="Match probability at or above which records merge.",
 )
-@click.option("--engine", type=click.Choice(["duckdb"]), default="duckdb", show_default=True)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="duckdb",
+    show_default=True,
+    help="duckdb: in process; spark: blocking and comparisons on Spark.",
+)
+@click.option(
+    "--spark-master",
+    default=None,
+    help="Spark master URL (default $SILOBREAK_SPARK_MASTER or local[2]).",
+)
 @click.option(
     "--full", is_flag=True, help="Compare every candidate pair again (no reuse of the last run)."
 )
 @pass_ctx
-def resolve_command(ctx: CliContext, threshold: float, engine: str, full: bool) -> None:
+def resolve_command(
+    ctx: CliContext, threshold: float, engine: str, spark_master: str | None, full: bool
+) -> None:
     """Resolve every entity in the workspace, within and across datasets.
 
     Statements are never rewritten: the result is the resolver (see `export resolver`).
@@ -52,7 +66,12 @@ def resolve_command(ctx: CliContext, threshold: float, engine: str, full: bool) 
             bar.update(task, completed=done, total=total)
 
         result, run = resolve_store(
-            store, threshold=threshold, engine=engine, progress=progress, full=full
+            store,
+            threshold=threshold,
+            engine=engine,
+            progress=progress,
+            full=full,
+            spark_master=spark_master,
         )
     cross = result.cross_org_entities()
     console.print(

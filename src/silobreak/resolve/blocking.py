@@ -10,10 +10,6 @@ many records (``trading``, ``mohammed``) are dropped: they would pair everyone w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import duckdb
-import pyarrow as pa
 from rigour.names import NamePartTag
 
 from silobreak.resolve.names import analyse, name_type
@@ -44,38 +40,3 @@ def record_keys(record: Record) -> set[str]:
                     if str(symbol.category.value) == "NAME":
                         keys.add(f"s:{family}:{symbol.id}")
     return keys
-
-
-def candidate_pairs(
-    records: list[Record], max_key: int = MAX_KEY_RECORDS, rare_key: int = RARE_KEY_RECORDS
-) -> Iterator[tuple[int, int]]:
-    """Pairs ``(i, j)``, ``i < j``, of record indices worth comparing."""
-    rows: dict[str, list[object]] = {"key": [], "rec": []}
-    for index, record in enumerate(records):
-        for key in record_keys(record):
-            rows["key"].append(key)
-            rows["rec"].append(index)
-    con = duckdb.connect()
-    con.register("keys", pa.table(rows))
-    reader = con.sql(
-        """
-        WITH k AS (SELECT key, rec, count(*) OVER (PARTITION BY key) AS n FROM keys),
-        usable AS (SELECT * FROM k WHERE n BETWEEN 2 AND ?),
-        shared AS (
-            SELECT a.rec AS i, b.rec AS j, a.key, a.n
-            FROM usable a JOIN usable b ON a.key = b.key AND a.rec < b.rec
-        )
-        SELECT i, j FROM shared GROUP BY i, j
-        HAVING bool_or(starts_with(key, 'id:'))
-            OR count(*) FILTER (WHERE starts_with(key, 'n:')) >= 2
-            OR (bool_or(starts_with(key, 'd:'))
-                AND count(*) FILTER (WHERE NOT starts_with(key, 'd:')) >= 1)
-            OR min(n) FILTER (WHERE NOT starts_with(key, 'd:')) <= ?
-        ORDER BY i, j
-        """,
-        params=[max_key, rare_key],
-    ).to_arrow_reader(batch_size=100_000)
-    assert reader is not None
-    for batch in reader:
-        yield from zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True)
-    con.close()

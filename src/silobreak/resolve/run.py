@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 import pyarrow as pa
 
 from silobreak.policy.viewer import SYSTEM
-from silobreak.resolve.blocking import candidate_pairs
 from silobreak.resolve.cluster import Clusterer, ambiguous_records
-from silobreak.resolve.compare import Comparison, compare_records
+from silobreak.resolve.compare import Comparison
+from silobreak.resolve.engines import DuckDBEngine, Engine, make_engine
 from silobreak.resolve.model import FellegiSunter, estimate_u, train
 from silobreak.resolve.records import Record, load_records
 from silobreak.store.base import ResolveRun, Store
@@ -58,6 +58,7 @@ def resolve_records(
     threshold: float = DEFAULT_THRESHOLD,
     progress: Progress | None = None,
     previous: Previous | None = None,
+    engine: Engine | None = None,
 ) -> Resolution:
     """Resolve in memory (the DuckDB engine); ``judgements`` are (left key, right key, kind).
 
@@ -67,20 +68,23 @@ def resolve_records(
     """
     index = {r.key: i for i, r in enumerate(records)}
     previous = previous or {}
+    engine = engine or DuckDBEngine()
+    pairs = engine.candidate_pairs(records)
     comparisons: list[Comparison] = []
-    pairs = list(candidate_pairs(records))
-    reused = 0
-    for n, (i, j) in enumerate(pairs):
+    todo: list[tuple[int, int]] = []
+    for i, j in pairs:
         known = previous.get((records[i].key, records[j].key))
         if known is not None:
             comparisons.append(Comparison(i, j, known[0], known[1], known[2]))
-            reused += 1
-            continue
-        comp = compare_records(i, j, records[i], records[j])
-        if comp is not None:
-            comparisons.append(comp)
-        if progress and n % 5000 == 0:
-            progress("compare", n, len(pairs))
+        else:
+            todo.append((i, j))
+    reused = len(comparisons)
+    if progress:
+        progress("compare", 0, len(todo))
+    comparisons.extend(engine.compare(records, todo))
+    comparisons.sort(key=lambda c: (c.left, c.right))
+    if progress:
+        progress("compare", len(todo), len(todo))
     fixed: dict[tuple[int, int], float] = {}
     same: list[tuple[int, int]] = []
     different: list[tuple[int, int]] = []
@@ -131,20 +135,25 @@ def resolve_store(
     engine: str = "duckdb",
     progress: Progress | None = None,
     full: bool = False,
+    spark_master: str | None = None,
 ) -> tuple[Resolution, ResolveRun]:
     """Resolve everything in the workspace and save the resolver.
 
     Incremental unless ``full``: comparisons between records unchanged since the last run
     are reused, so new data is compared against what exists without redoing all of it.
     """
-    if engine != "duckdb":
-        raise ValueError(f"unknown engine {engine!r}; this version runs 'duckdb'")
+    runner = make_engine(engine, spark_master)
     started = datetime.now(UTC).replace(tzinfo=None)
     records = list(load_records(store, SYSTEM))
     judgements = [(j.left, j.right, j.judgement) for j in store.list_judgements()]
     fingerprints = {r.key: r.fingerprint() for r in records}
     previous = {} if full else _previous(store, fingerprints)
-    result = resolve_records(records, judgements, threshold, progress, previous)
+    try:
+        result = resolve_records(records, judgements, threshold, progress, previous, runner)
+    finally:
+        stop = getattr(runner, "stop", None)
+        if stop is not None:
+            stop()
     best: dict[int, tuple[float, str]] = {}
     for comp, p in zip(result.comparisons, result.probabilities, strict=True):
         if p < threshold:

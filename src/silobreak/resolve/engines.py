@@ -1,0 +1,127 @@
+"""Compute engines for resolution: where blocking and comparison run.
+
+Both engines run the same blocking SQL (``resolve/sql.py``) and the same Python comparison
+(``compare.py``); model estimation and clustering then run on the driver with the same code.
+So for the same records they produce the same candidate pairs, the same comparisons and the
+same clusters. ``duckdb`` runs in process; ``spark`` distributes blocking (Spark SQL) and
+comparison (Python workers) over a Spark cluster (``local[*]`` unless a master URL is given).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+import duckdb
+import pyarrow as pa
+
+from silobreak.resolve.blocking import MAX_KEY_RECORDS, RARE_KEY_RECORDS, record_keys
+from silobreak.resolve.compare import Comparison, compare_records
+from silobreak.resolve.records import Record
+from silobreak.resolve.sql import CANDIDATE_PAIRS
+
+ENGINES = ("duckdb", "spark")
+
+
+class Engine(Protocol):
+    name: str
+
+    def candidate_pairs(self, records: list[Record]) -> list[tuple[int, int]]: ...
+
+    def compare(self, records: list[Record], pairs: list[tuple[int, int]]) -> list[Comparison]: ...
+
+
+def _keys_table(records: list[Record]) -> pa.Table:
+    rows: dict[str, list[Any]] = {"key": [], "rec": []}
+    for index, record in enumerate(records):
+        for key in sorted(record_keys(record)):
+            rows["key"].append(key)
+            rows["rec"].append(index)
+    return pa.table(rows, schema=pa.schema([("key", pa.string()), ("rec", pa.int64())]))
+
+
+class DuckDBEngine:
+    """In process: DuckDB for the blocking join, Python for comparisons."""
+
+    name = "duckdb"
+
+    def candidate_pairs(self, records: list[Record]) -> list[tuple[int, int]]:
+        con = duckdb.connect()
+        con.register("keys", _keys_table(records))
+        rows = con.sql(CANDIDATE_PAIRS, params=[MAX_KEY_RECORDS, RARE_KEY_RECORDS]).fetchall()
+        con.close()
+        return [(int(i), int(j)) for i, j in rows]
+
+    def compare(self, records: list[Record], pairs: list[tuple[int, int]]) -> list[Comparison]:
+        out = []
+        for i, j in pairs:
+            comp = compare_records(i, j, records[i], records[j])
+            if comp is not None:
+                out.append(comp)
+        return out
+
+
+class SparkEngine:
+    """Spark SQL for the blocking join, Python workers for comparisons."""
+
+    name = "spark"
+
+    def __init__(self, master: str | None = None):
+        from pyspark.sql import SparkSession
+
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+        self.spark = (
+            SparkSession.builder.master(
+                master or os.environ.get("SILOBREAK_SPARK_MASTER", "local[2]")
+            )
+            .appName("silobreak-resolve")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            .getOrCreate()
+        )
+
+    def candidate_pairs(self, records: list[Record]) -> list[tuple[int, int]]:
+        table = _keys_table(records)
+        keys = self.spark.createDataFrame(
+            list(
+                zip(table.column("key").to_pylist(), table.column("rec").to_pylist(), strict=True)
+            ),
+            "key string, rec long",
+        )
+        keys.createOrReplaceTempView("keys")
+        rows = self.spark.sql(CANDIDATE_PAIRS, args=[MAX_KEY_RECORDS, RARE_KEY_RECORDS]).collect()
+        return [(int(row[0]), int(row[1])) for row in rows]
+
+    def compare(self, records: list[Record], pairs: list[tuple[int, int]]) -> list[Comparison]:
+        if not pairs:
+            return []
+        shared = self.spark.sparkContext.broadcast(records)
+
+        def run(part: Iterable[tuple[int, int]]) -> Iterable[Comparison]:
+            local = shared.value
+            for i, j in part:
+                comp = compare_records(i, j, local[i], local[j])
+                if comp is not None:
+                    yield comp
+
+        slices = max(2, min(64, len(pairs) // 2000))
+        found = self.spark.sparkContext.parallelize(pairs, slices).mapPartitions(run).collect()
+        shared.unpersist()
+        return sorted(found, key=lambda c: (c.left, c.right))
+
+    def stop(self) -> None:
+        self.spark.stop()
+
+
+def make_engine(name: str, master: str | None = None) -> DuckDBEngine | SparkEngine:
+    if name == "duckdb":
+        return DuckDBEngine()
+    if name == "spark":
+        return SparkEngine(master)
+    raise ValueError(f"unknown engine {name!r}; use one of {', '.join(ENGINES)}")

@@ -1,0 +1,20 @@
+"""SQL that both engines run as written (DuckDB and Spark SQL share this dialect subset:
+window counts, ``bool_or``, ``count(*) FILTER``, ``left``, positional ``?`` parameters)."""
+
+from __future__ import annotations
+
+# Candidate pairs from a table ``keys(key, rec)``; parameters: max records per key, rare key.
+CANDIDATE_PAIRS = """
+WITH k AS (SELECT key, rec, count(*) OVER (PARTITION BY key) AS n FROM keys),
+usable AS (SELECT key, rec, n FROM k WHERE n BETWEEN 2 AND ?),
+shared AS (
+    SELECT a.rec AS i, b.rec AS j, a.key AS key, a.n AS n
+    FROM usable a JOIN usable b ON a.key = b.key AND a.rec < b.rec
+)
+SELECT i, j FROM shared GROUP BY i, j
+HAVING bool_or(left(key, 3) = 'id:')
+    OR count(*) FILTER (WHERE left(key, 2) = 'n:') >= 2
+    OR (bool_or(left(key, 2) = 'd:') AND count(*) FILTER (WHERE left(key, 2) <> 'd:') >= 1)
+    OR min(n) FILTER (WHERE left(key, 2) <> 'd:') <= ?
+ORDER BY i, j
+"""
