@@ -216,18 +216,31 @@ def _em(
     iterations: int,
     update_m: bool,
 ) -> int:
-    """EM steps on ``comparisons`` using only ``features``; returns the iterations run."""
+    """EM steps on ``comparisons`` using only ``features``; returns the iterations run.
+
+    Pairs are grouped by their pattern of levels (there are few patterns and many pairs), so
+    each step costs one probability per pattern, not per pair.
+    """
+    patterns: dict[tuple[str, ...], float] = {}
+    judged: list[tuple[tuple[str, ...], float]] = []
+    for comp in comparisons:
+        key = tuple(comp.levels[f] for f in features)
+        p = fixed.get((comp.left, comp.right))
+        if p is None:
+            patterns[key] = patterns.get(key, 0.0) + 1
+        else:
+            judged.append((key, p))
     for iteration in range(iterations):
         counts: dict[str, dict[str, float]] = {f: {} for f in features}
         total = 0.0
-        for comp in comparisons:
-            p = fixed.get((comp.left, comp.right))
-            if p is None:
-                p = model.probability({f: comp.levels[f] for f in features})
-            total += p
-            for feature in features:
-                level = comp.levels[feature]
-                counts[feature][level] = counts[feature].get(level, 0.0) + p
+        weighted = [
+            (key, n * model.probability(dict(zip(features, key, strict=True))))
+            for key, n in patterns.items()
+        ]
+        for key, mass in [*weighted, *judged]:
+            total += mass
+            for feature, level in zip(features, key, strict=True):
+                counts[feature][level] = counts[feature].get(level, 0.0) + mass
         new_prior = min(max(total / max(len(comparisons), 1), 1e-6), 1 - 1e-6)
         if update_m:
             for feature in features:

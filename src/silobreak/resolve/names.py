@@ -161,15 +161,33 @@ def compare_name_sets(schema: str, lefts: Iterable[str], rights: Iterable[str]) 
     """The best comparison between any name of one entity and any name of the other."""
     kind = name_type(schema)
     best = NameComparison(0.0, "", "", ())
-    right_names = [(r, n) for r in rights for n in analyse(kind, r)]
+    rights = list(rights)
     for left in lefts:
-        for lname in analyse(kind, left):
-            for right, rname in right_names:
-                result = _compare(kind, lname, rname, left, right)
-                if result.score > best.score:
-                    best = result
-                    if best.score >= 0.999:
-                        return best
+        for right in rights:
+            result = _compare_texts(kind, left, right)
+            if result.score > best.score:
+                best = result
+                if best.score >= 0.999:
+                    return best
+    return best
+
+
+def clear_caches(analysis: bool = True) -> None:
+    """Forget cached comparisons (and name analyses): for benchmarks that time cold work."""
+    _compare_texts.cache_clear()
+    if analysis:
+        analyse.cache_clear()
+
+
+@lru_cache(maxsize=200_000)
+def _compare_texts(kind: NameTypeTag, left: str, right: str) -> NameComparison:
+    """Best alignment of two raw names (cached: the same names meet in many record pairs)."""
+    best = NameComparison(0.0, left, right, ())
+    for lname in analyse(kind, left):
+        for rname in analyse(kind, right):
+            result = _compare(kind, lname, rname, left, right)
+            if result.score > best.score:
+                best = result
     return best
 
 

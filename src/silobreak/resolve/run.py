@@ -96,7 +96,17 @@ def resolve_records(
         (same if kind == "same" else different).append((pair[0], pair[1]))
     u = estimate_u(records)
     model = train(comparisons, u, fixed)
-    probabilities = [fixed.get((c.left, c.right), model.probability(c.levels)) for c in comparisons]
+    by_pattern: dict[tuple[str, ...], float] = {}
+    probabilities = []
+    for c in comparisons:
+        judged = fixed.get((c.left, c.right))
+        if judged is not None:
+            probabilities.append(judged)
+            continue
+        key = tuple(c.levels.values())
+        if key not in by_pattern:
+            by_pattern[key] = model.probability(c.levels)
+        probabilities.append(by_pattern[key])
     clusterer = Clusterer(records, cannot_link=different)
     for i, j in same:
         clusterer.union(i, j, force=True)
