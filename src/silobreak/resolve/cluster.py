@@ -41,6 +41,10 @@ def ambiguous_records(records: Sequence[Record], edges: Iterable[tuple[int, int]
     for node, linked in neighbours.items():
         if len(linked) < 2:
             continue
+        if any(len(d) == 10 for d in records[node].birth_dates):
+            # Its own birth date is within a typo of both (else those links would be
+            # conflicts): the two neighbours differ by typos, not by being two people.
+            continue
         for x in range(len(linked)):
             if any(
                 records_conflict(records[linked[x]], records[linked[y]])
