@@ -264,3 +264,19 @@ def test_spark_engine_gives_the_same_clusters(tmp_path: Path, scenario_dir: Path
             (c.left, c.right, c.levels) for c in embedded.comparisons
         ]
         assert store.read_resolver(SYSTEM).read_all().to_pylist() == on_duckdb
+
+
+def test_groups_joined_by_a_single_link_stay_apart() -> None:
+    records = [_rec(f"d/{n}", "Company", {"Acme"}) for n in range(6)]
+    group_a = [(0, 1), (0, 2), (1, 2)]
+    group_b = [(3, 4), (3, 5), (4, 5)]
+    bridge = [(2, 3)]
+    clusterer = Clusterer(records, links=group_a + group_b + bridge)
+    for i, j in group_a + group_b:
+        assert clusterer.union(i, j)
+    assert not clusterer.union(2, 3)  # one link between two groups of three is not enough
+    assert sorted(len(g) for g in clusterer.groups()) == [3, 3]
+    dense = Clusterer(records, links=group_a + group_b + [(0, 3), (1, 4), (2, 5)])
+    for i, j in group_a + group_b:
+        dense.union(i, j)
+    assert dense.union(2, 5)

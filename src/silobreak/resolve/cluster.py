@@ -63,8 +63,18 @@ class _Cluster:
 
 
 class Clusterer:
-    def __init__(self, records: Sequence[Record], cannot_link: Iterable[tuple[int, int]] = ()):
+    def __init__(
+        self,
+        records: Sequence[Record],
+        cannot_link: Iterable[tuple[int, int]] = (),
+        links: Iterable[tuple[int, int]] = (),
+    ):
         self.records = records
+        # Strong links, to require that big clusters merge through more than one of them.
+        self.links: dict[int, set[int]] = {}
+        for a, b in links:
+            self.links.setdefault(a, set()).add(b)
+            self.links.setdefault(b, set()).add(a)
         self.parent = list(range(len(records)))
         self.clusters: dict[int, _Cluster] = {}
         for index, record in enumerate(records):
@@ -97,6 +107,16 @@ class Clusterer:
         for m in ca.members:
             if self.cannot.get(m, set()) & members_b:
                 return "judged different"
+        small = min(len(ca.members), len(cb.members))
+        if self.links and max(len(ca.members), len(cb.members)) >= 3 and small >= 2:
+            # Single links chain unrelated groups together; a real entity's records link
+            # densely. Two groups merge only if at least half of the smaller one links across.
+            smaller, other = (
+                (ca, members_b) if len(ca.members) <= len(cb.members) else (cb, set(ca.members))
+            )
+            linked = sum(1 for m in smaller.members if self.links.get(m, set()) & other)
+            if linked * 2 < small:
+                return "too few links between the groups"
         return None
 
     def union(self, i: int, j: int, force: bool = False, dates: bool = True) -> bool:

@@ -107,7 +107,12 @@ def resolve_records(
         if key not in by_pattern:
             by_pattern[key] = model.probability(c.levels)
         probabilities.append(by_pattern[key])
-    clusterer = Clusterer(records, cannot_link=different)
+    strong_links = [
+        (c.left, c.right)
+        for c, p in zip(comparisons, probabilities, strict=True)
+        if p >= threshold and not c.conflict
+    ]
+    clusterer = Clusterer(records, cannot_link=different, links=strong_links)
     for i, j in same:
         clusterer.union(i, j, force=True)
     order = sorted(range(len(comparisons)), key=lambda k: -probabilities[k])
