@@ -1,0 +1,113 @@
+"""The scenario's customs (government, Excel)."""
+
+from __future__ import annotations
+
+from silobreak.scenario import identifiers as ids
+from silobreak.scenario.orgs.base import Ctx, OrgSpec
+from silobreak.scenario.variants import Style, company_name
+from silobreak.scenario.world import Company, Vessel, pools
+
+
+def write_customs(ctx: Ctx, spec: OrgSpec) -> None:
+    import openpyxl
+
+    rng, world, truth = ctx.rng, ctx.world, ctx.truth
+    style: Style = {"case": "upper", "form_variant": 0.7, "drop_form": 0.2, "typo": 0.06}
+    columns = [
+        "declaration_no",
+        "date",
+        "importer_code",
+        "importer_name",
+        "importer_country",
+        "exporter_code",
+        "exporter_name",
+        "exporter_country",
+        "goods",
+        "hs_code",
+        "value_usd",
+        "port",
+        "seizure",
+        "seizure_ref",
+        "seizure_reason",
+        "vessel_ref",
+        "vessel_name",
+        "vessel_imo",
+    ]
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("declarations")
+    sheet.append(columns)
+    codes: dict[str, str] = {}
+    rows = {"n": 0}
+
+    def code(company: Company, prefix: str) -> str:
+        if company.tid not in codes or rng.random() < 0.03:  # sometimes a second code
+            codes[company.tid] = f"{prefix}-{len(codes) + 1:06d}"
+        truth.record(spec.dataset, codes[company.tid], company.tid, spec.org)
+        return codes[company.tid]
+
+    def declare(
+        importer: Company,
+        exporter: Company,
+        goods: str,
+        seizure: bool,
+        vessel: Vessel | None = None,
+        when: object = None,
+    ) -> int:
+        rows["n"] += 1
+        n = rows["n"]
+        port = rng.choice(pools()["ports"])
+        sheet.append(
+            [
+                f"DEC-{n:07d}",
+                when or ctx.day(),
+                code(importer, "IMP"),
+                company_name(importer, rng, style),
+                importer.country,
+                code(exporter, "EXP"),
+                company_name(exporter, rng, style),
+                exporter.country,
+                goods,
+                f"{rng.randint(1000, 9999)}.{rng.randint(10, 99)}",
+                round(rng.lognormvariate(10, 1.2), 2),
+                port["name"],
+                "Y" if seizure else "N",
+                f"SZ-{n:07d}" if seizure else None,
+                f"seized: {goods}" if seizure else None,
+                f"VSL-{vessel.tid}" if vessel else None,
+                vessel.name.upper() if vessel else None,
+                ids.format_imo(vessel.imo, rng) if vessel else None,
+            ]
+        )
+        if vessel:
+            truth.record(spec.dataset, f"VSL-{vessel.tid}", vessel.tid, spec.org)
+        if seizure:
+            truth.domain(importer.tid, "illicit_trade")
+            if vessel:
+                truth.domain(vessel.tid, "illicit_trade")
+        return n + 1  # spreadsheet row (header is row 1)
+
+    background = [c for c in world.companies if c.kind == "background"]
+    for net in world.networks:
+        if "illicit_trade" in net.domains:
+            exporter = net.companies[1] if len(net.companies) > 1 else rng.choice(background)
+            for _ in range(rng.randint(1, 2)):
+                declare(
+                    net.companies[0],
+                    exporter,
+                    rng.choice(pools()["counterfeit_goods"]),
+                    True,
+                    net.vessel,
+                )
+            declare(net.companies[0], exporter, rng.choice(pools()["legit_goods"]), False)
+    for company in world.legit:
+        for _ in range(rng.randint(6, 12)):
+            declare(company, rng.choice(background), rng.choice(pools()["legit_goods"]), False)
+    for company in background:
+        if rng.random() < 0.25:
+            declare(company, rng.choice(background), rng.choice(pools()["legit_goods"]), False)
+        elif rng.random() < 0.03:
+            declare(company, rng.choice(background), rng.choice(pools()["counterfeit_goods"]), True)
+    with truth.planting_bad_row():
+        row = declare(world.legit[0], background[0], "tea", False, when="2023-02-30")
+    truth.bad_row(spec.dataset, row, "impossible date 2023-02-30")
+    book.save(ctx.out / spec.file)
