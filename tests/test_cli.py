@@ -123,3 +123,28 @@ def test_python_dash_m() -> None:
         [sys.executable, "-m", "silobreak", "--version"], capture_output=True, text=True, check=True
     )
     assert result.stdout.startswith("silobreak, version")
+
+
+def test_reading_as_an_organization_applies_policy(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    run(ws, "org", "add", "police", "--sector", "law_enforcement")
+    run(ws, "org", "add", "bank", "--sector", "financial_institution")
+    secret = write_jsonl(
+        tmp_path / "s.json", [entity("p1", "Person", name="Secret Boss"), "{broken"]
+    )
+    public = write_jsonl(tmp_path / "p.json", [entity("c1", "Company", name="Open Co")])
+    run(ws, "ingest", str(secret), "--org", "police", "--dataset", "oc", "--marking", "RED")
+    run(ws, "ingest", str(public), "--org", "bank", "--dataset", "reg", "--marking", "CLEAR")
+    out = tmp_path / "bank.ftm.json"
+    as_bank = ["--workspace", str(ws), "--as-org", "bank"]
+    exported = CliRunner().invoke(
+        main, [*as_bank, "export", "statements", "--format", "ftm", "--out", str(out)]
+    )
+    assert exported.exit_code == 0
+    assert "Open Co" in out.read_text() and "Secret Boss" not in out.read_text()
+    quarantine = CliRunner().invoke(main, [*as_bank, "quarantine", "list"])
+    assert "malformed JSON" not in quarantine.output  # the police's raw rows stay theirs
+    assert "malformed JSON" in run(ws, "quarantine", "list").output
+    run(ws, "resolve")
+    hidden = CliRunner().invoke(main, [*as_bank, "entity", "oc/p1"])
+    assert hidden.exit_code == 1 and "Secret Boss" not in hidden.output

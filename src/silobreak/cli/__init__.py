@@ -17,6 +17,7 @@ from silobreak.cli.org import org_group
 from silobreak.cli.quarantine import quarantine_group
 from silobreak.cli.resolve import entity_command, judge_command, resolve_command
 from silobreak.cli.scenario import scenario_group
+from silobreak.policy.viewer import SYSTEM, Viewer
 from silobreak.store import DEFAULT_WORKSPACE
 
 
@@ -29,11 +30,21 @@ from silobreak.store import DEFAULT_WORKSPACE
     type=click.Path(file_okay=False, path_type=Path),
     help="Workspace folder (env SILOBREAK_WORKSPACE).",
 )
+@click.option(
+    "--as-org",
+    default=None,
+    envvar="SILOBREAK_AS_ORG",
+    help="Read as this organization (policy applies); default: the hub operator, "
+    "who sees everything.",
+)
+@click.option("--user", default="cli", show_default=True, help="Who is reading (with --as-org).")
+@click.option("--purpose", default="analysis", show_default=True, help="Why (with --as-org).")
 @click.version_option(__version__, prog_name="silobreak")
 @click.pass_context
-def main(ctx: click.Context, workspace: Path) -> None:
+def main(ctx: click.Context, workspace: Path, as_org: str | None, user: str, purpose: str) -> None:
     """silobreak: pool what organizations know about illicit economies and find convergences."""
-    ctx.obj = CliContext(workspace)
+    viewer = Viewer(as_org, user, purpose) if as_org else SYSTEM
+    ctx.obj = CliContext(workspace, viewer)
 
 
 for command in (

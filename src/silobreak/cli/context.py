@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 
 from silobreak.ingest.readers import InputError
+from silobreak.policy.viewer import SYSTEM, Viewer
 from silobreak.store import Store, StoreError, open_store
 
 
@@ -27,9 +28,10 @@ err_console = _console(stderr=True)
 
 @dataclass
 class CliContext:
-    """What every command gets: the workspace folder."""
+    """What every command gets: the workspace folder and who is reading."""
 
     workspace: Path
+    viewer: Viewer = SYSTEM
 
     @contextmanager
     def store(self, read_only: bool = False) -> Iterator[Store]:

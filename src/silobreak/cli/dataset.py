@@ -6,7 +6,6 @@ import click
 from rich.table import Table
 
 from silobreak.cli.context import CliContext, console, pass_ctx
-from silobreak.policy.viewer import SYSTEM
 
 
 @click.group("dataset")
@@ -29,7 +28,7 @@ def dataset_list(ctx: CliContext) -> None:
             "statements",
             "quarantined",
         )
-        for st in store.dataset_stats(SYSTEM):
+        for st in store.dataset_stats(ctx.viewer):
             table.add_row(
                 st.dataset,
                 st.org,

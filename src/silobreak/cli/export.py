@@ -8,7 +8,6 @@ import click
 
 from silobreak.cli.context import CliContext, console, pass_ctx
 from silobreak.export.statements import EXPORT_FORMATS, export_statements
-from silobreak.policy.viewer import SYSTEM
 
 
 @click.group("export")
@@ -34,7 +33,9 @@ def export_statements_command(
 ) -> None:
     """Export statements (csv, parquet) or entities (ftm: FtM JSON lines)."""
     with ctx.store(read_only=True) as store:
-        count = export_statements(store, SYSTEM, fmt, out, dataset=dataset, qualify_ids=qualify_ids)
+        count = export_statements(
+            store, ctx.viewer, fmt, out, dataset=dataset, qualify_ids=qualify_ids
+        )
     what = "entities" if fmt == "ftm" else "statements"
     console.print(f"wrote {count:,} {what} to {out}")
 
@@ -48,7 +49,7 @@ def export_resolver_command(ctx: CliContext, out: Path, with_evidence: bool) -> 
     import pyarrow.csv as pacsv
 
     with ctx.store(read_only=True) as store:
-        table = store.read_resolver(SYSTEM).read_all()
+        table = store.read_resolver(ctx.viewer).read_all()
     if table.num_rows == 0:
         raise click.ClickException("no resolver yet: run `silobreak resolve` first")
     columns = ["dataset", "entity_id", "canonical_id"]

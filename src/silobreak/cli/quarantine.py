@@ -6,7 +6,6 @@ import click
 from rich.table import Table
 
 from silobreak.cli.context import CliContext, console, pass_ctx
-from silobreak.policy.viewer import SYSTEM
 
 
 @click.group("quarantine")
@@ -22,7 +21,7 @@ def quarantine_group() -> None:
 def quarantine_list(ctx: CliContext, dataset: str | None, limit: int, raw: bool) -> None:
     """List quarantined rows, oldest first."""
     with ctx.store(read_only=True) as store:
-        rows = store.list_quarantine(SYSTEM, dataset=dataset, limit=limit)
+        rows = store.list_quarantine(ctx.viewer, dataset=dataset, limit=limit)
     table = Table("dataset", "file", "line", "reason", *(["raw"] if raw else []))
     for row in rows:
         table.add_row(

@@ -9,7 +9,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from silobreak.cli.context import CliContext, console, err_console, pass_ctx
-from silobreak.policy.viewer import SYSTEM
 from silobreak.resolve.engines import ENGINES
 from silobreak.resolve.entity import find_record_keys, merged_entity
 from silobreak.resolve.run import DEFAULT_THRESHOLD, resolve_store
@@ -98,8 +97,8 @@ def judge_command(ctx: CliContext, first: str, second: str, verdict: str | None,
     if verdict is None:
         raise click.UsageError("say --same, --different or --unsure")
     with ctx.store() as store:
-        left = _one(find_record_keys(store, SYSTEM, first), first)
-        right = _one(find_record_keys(store, SYSTEM, second), second)
+        left = _one(find_record_keys(store, ctx.viewer, first), first)
+        right = _one(find_record_keys(store, ctx.viewer, second), second)
         if left == right:
             raise click.ClickException("both ids name the same record")
         store.add_judgement(Judgement(left, right, verdict, user))
@@ -125,7 +124,7 @@ def entity_command(ctx: CliContext, ident: str, as_json: bool) -> None:
     id), with each value's datasets and organizations."""
     with ctx.store(read_only=True) as store:
         try:
-            entity = merged_entity(store, SYSTEM, ident)
+            entity = merged_entity(store, ctx.viewer, ident)
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
     if as_json:
