@@ -148,3 +148,15 @@ def test_reading_as_an_organization_applies_policy(tmp_path: Path) -> None:
     run(ws, "resolve")
     hidden = CliRunner().invoke(main, [*as_bank, "entity", "oc/p1"])
     assert hidden.exit_code == 1 and "Secret Boss" not in hidden.output
+
+
+def test_report_command(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    run(ws, "org", "add", "police", "--sector", "law_enforcement")
+    data = write_jsonl(tmp_path / "a.json", [entity("p1", "Person", name="A B")])
+    run(ws, "ingest", str(data), "--org", "police", "--dataset", "oc")
+    out = tmp_path / "r.html"
+    result = run(ws, "report", "--out", str(out), "--title", "Weekly")
+    assert result.exit_code == 0 and str(out.resolve()) in result.output
+    html = out.read_text()
+    assert "<title>Weekly</title>" in html and "police" in html

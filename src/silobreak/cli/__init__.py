@@ -15,6 +15,7 @@ from silobreak.cli.ingest import ingest_command
 from silobreak.cli.names import names_group
 from silobreak.cli.org import org_group
 from silobreak.cli.quarantine import quarantine_group
+from silobreak.cli.report import report_command
 from silobreak.cli.resolve import entity_command, judge_command, resolve_command
 from silobreak.cli.scenario import scenario_group
 from silobreak.policy.viewer import SYSTEM, Viewer
@@ -58,6 +59,7 @@ for command in (
     judge_command,
     entity_command,
     scenario_group,
+    report_command,
     demo_command,
 ):
     main.add_command(command)
