@@ -1,5 +1,5 @@
-"""Shared fixtures: a fresh workspace per test, small files written by the tests themselves,
-and one small generated scenario per session. Nothing here reads ``../shared``."""
+"""Fixtures for every test: a fresh workspace per test, small files written by the tests themselves,
+and one small generated scenario per session. No test reads the benchmark data folder."""
 
 from __future__ import annotations
 

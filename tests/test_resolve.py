@@ -60,8 +60,8 @@ def test_blocking_pairs_names_across_scripts_and_identifiers() -> None:
         _rec("e/1", "Company", {"Unrelated Holdings"}),
     ]
     pairs = set(DuckDBEngine().candidate_pairs(records))
-    assert (0, 1) in pairs  # shared name symbols across scripts
-    assert (2, 3) in pairs  # shared IMO number despite different names
+    assert (0, 1) in pairs  # common name symbols across scripts
+    assert (2, 3) in pairs  # the same IMO number despite different names
     assert not any(4 in p for p in pairs)
 
 
@@ -190,7 +190,7 @@ def test_cli_resolve_judge_entity_export(tmp_path: Path) -> None:
     assert lines[1].split(",")[2] != lines[2].split(",")[2]
 
 
-def test_birth_date_typos_and_shared_identifiers() -> None:
+def test_birth_date_typos_and_common_identifiers() -> None:
     a = _rec(
         "a/1", "Person", {"Amy White"}, birth_dates={"1975-03-12"}, ids={"passport": {"P1234567"}}
     )
@@ -201,7 +201,7 @@ def test_birth_date_typos_and_shared_identifiers() -> None:
     near = compare_records(0, 1, a, typo)
     assert near is not None and near.levels["birth_date"] == "typo" and not near.conflict
     vouched = compare_records(0, 2, a, far)
-    # a shared passport outweighs a mistyped birth date; without it this would be a conflict
+    # one passport on both outweighs a mistyped birth date; without it this would be a conflict
     assert vouched is not None and vouched.levels["birth_date"] == "conflict"
     assert not vouched.conflict
 

@@ -74,9 +74,9 @@ def test_policy_filters_every_read(store: Store, tmp_path: Path) -> None:
 
 def test_dataset_belongs_to_one_org(store: Store, tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "p.json", [entity("p1", "Person", name="A B")])
-    ingest_file(store, path, IngestOptions("police", "shared_name", progress=False))
+    ingest_file(store, path, IngestOptions("police", "contested_name", progress=False))
     with pytest.raises(StoreError, match="belongs to organization 'police'"):
-        ingest_file(store, path, IngestOptions("bank", "shared_name", progress=False))
+        ingest_file(store, path, IngestOptions("bank", "contested_name", progress=False))
 
 
 def test_data_survives_reopen(workspace: Path, tmp_path: Path) -> None:
