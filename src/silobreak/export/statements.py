@@ -14,9 +14,9 @@ import orjson
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-from followthemoney import model
 
 from silobreak.model.records import BASE_PROP
+from silobreak.model.schemata import merge_schemata
 from silobreak.policy.viewer import Viewer
 from silobreak.store.base import Store
 
@@ -98,11 +98,8 @@ def _entities(batches: Iterable[pa.RecordBatch], qualify: bool) -> Iterator[dict
 
 def _finish(entity: dict[str, Any], schemata: set[str]) -> dict[str, Any]:
     if len(schemata) > 1:
-        names = sorted(schemata)
-        schema = model.get(names[0])
-        for name in names[1:]:
-            schema = model.common_schema(schema, name)
-        entity["schema"] = schema.name if schema is not None else names[0]
+        names = tuple(sorted(schemata))
+        entity["schema"] = merge_schemata(names) or names[0]
     entity["first_seen"] = entity["first_seen"].isoformat(timespec="seconds")
     entity["last_seen"] = entity["last_seen"].isoformat(timespec="seconds")
     return entity

@@ -184,7 +184,7 @@ def _progress(rows: Iterator[Row], source: ProgressFile, show: bool) -> Iterator
 
 
 def _dataset(store: Store, options: IngestOptions) -> Dataset:
-    """Check the org exists and the dataset's owner, then build the dataset record to save."""
+    """Check the org exists and build the dataset record the load will save."""
     if not DATASET_NAME.match(options.dataset):
         raise StoreError(
             f"invalid dataset name {options.dataset!r}: use letters, digits, '_', '-' and '.' "
@@ -200,12 +200,8 @@ def _dataset(store: Store, options: IngestOptions) -> Dataset:
             f"unknown organization {options.org!r}{hint} Add it first with "
             f"`silobreak org add {options.org} --sector SECTOR`.{known}"
         )
+    # The dataset's owner is checked by the store when the load saves it.
     existing = store.get_dataset(options.dataset)
-    if existing is not None and existing.org != org.name:
-        raise StoreError(
-            f"dataset {options.dataset!r} belongs to organization {existing.org!r}, "
-            f"not {org.name!r}; choose another dataset name"
-        )
     try:
         domains = tuple(check_domain(d) for d in options.domains)
         marking = (

@@ -15,15 +15,47 @@ from silobreak.resolve.compare import UNIQUE_KINDS, dates_compatible
 from silobreak.resolve.records import Record
 
 
+@dataclass
+class Facts:
+    """What an entity can have only one of: values of unique identifiers, full birth dates."""
+
+    unique: dict[str, set[str]] = field(default_factory=dict)
+    births: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, record: Record) -> Facts:
+        return cls(
+            {k: set(v) for k, v in record.ids.items() if k in UNIQUE_KINDS},
+            {d for d in record.birth_dates if len(d) == 10},
+        )
+
+    def contradiction(self, other: Facts, dates: bool = True) -> str | None:
+        """Why these facts cannot describe one entity, if they cannot."""
+        for kind in self.unique.keys() & other.unique.keys():
+            if (
+                self.unique[kind]
+                and other.unique[kind]
+                and not self.unique[kind] & other.unique[kind]
+            ):
+                return f"different {kind}"
+        if (
+            dates
+            and self.births
+            and other.births
+            and not dates_compatible(self.births, other.births)
+        ):
+            return "different birth dates"
+        return None
+
+    def absorb(self, other: Facts) -> None:
+        for kind, values in other.unique.items():
+            self.unique.setdefault(kind, set()).update(values)
+        self.births |= other.births
+
+
 def records_conflict(a: Record, b: Record) -> bool:
     """Whether two records cannot be one entity: different unique ids or full birth dates."""
-    for kind in UNIQUE_KINDS:
-        left, right = a.ids.get(kind), b.ids.get(kind)
-        if left and right and not left & right:
-            return True
-    births_a = {d for d in a.birth_dates if len(d) == 10}
-    births_b = {d for d in b.birth_dates if len(d) == 10}
-    return bool(births_a and births_b and not dates_compatible(births_a, births_b))
+    return Facts.of(a).contradiction(Facts.of(b)) is not None
 
 
 def ambiguous_records(records: Sequence[Record], edges: Iterable[tuple[int, int]]) -> set[int]:
@@ -58,8 +90,7 @@ def ambiguous_records(records: Sequence[Record], edges: Iterable[tuple[int, int]
 @dataclass
 class _Cluster:
     members: list[int]
-    unique: dict[str, set[str]] = field(default_factory=dict)
-    births: set[str] = field(default_factory=set)
+    facts: Facts
 
 
 class Clusterer:
@@ -78,11 +109,7 @@ class Clusterer:
         self.parent = list(range(len(records)))
         self.clusters: dict[int, _Cluster] = {}
         for index, record in enumerate(records):
-            self.clusters[index] = _Cluster(
-                [index],
-                {k: set(v) for k, v in record.ids.items() if k in UNIQUE_KINDS},
-                {d for d in record.birth_dates if len(d) == 10},
-            )
+            self.clusters[index] = _Cluster([index], Facts.of(record))
         self.cannot: dict[int, set[int]] = {}
         for a, b in cannot_link:
             self.cannot.setdefault(a, set()).add(b)
@@ -98,11 +125,9 @@ class Clusterer:
     def conflict(self, a: int, b: int, dates: bool = True) -> str | None:
         """Why clusters ``a`` and ``b`` (roots) cannot be one entity, if they cannot."""
         ca, cb = self.clusters[a], self.clusters[b]
-        for kind in ca.unique.keys() & cb.unique.keys():
-            if ca.unique[kind] and cb.unique[kind] and not ca.unique[kind] & cb.unique[kind]:
-                return f"different {kind}"
-        if dates and ca.births and cb.births and not dates_compatible(ca.births, cb.births):
-            return "different birth dates"
+        reason = ca.facts.contradiction(cb.facts, dates)
+        if reason is not None:
+            return reason
         members_b = set(cb.members)
         for m in ca.members:
             if self.cannot.get(m, set()) & members_b:
@@ -132,9 +157,7 @@ class Clusterer:
             a, b = b, a
         ca, cb = self.clusters[a], self.clusters.pop(b)
         ca.members.extend(cb.members)
-        for kind, values in cb.unique.items():
-            ca.unique.setdefault(kind, set()).update(values)
-        ca.births |= cb.births
+        ca.facts.absorb(cb.facts)
         self.parent[b] = a
         return True
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from followthemoney import model
 from normality import ascii_text
 
+from silobreak.model.schemata import merge_schemata
 from silobreak.resolve.identifiers import PROPERTY_KINDS
 from silobreak.resolve.names import compare_name_sets
 from silobreak.resolve.records import Record
@@ -47,7 +47,7 @@ def compare_records(i: int, j: int, a: Record, b: Record) -> Comparison | None:
         return None
     levels: dict[str, str] = {}
     evidence: dict[str, str] = {}
-    schema = a.schema if a.schema == b.schema else model.common_schema(a.schema, b.schema).name
+    schema = merge_schemata(tuple(sorted({a.schema, b.schema}))) or a.schema
     if a.names and b.names:
         names = compare_name_sets(schema, sorted(a.names), sorted(b.names))
         levels["name"] = next((lvl for cut, lvl in _NAME_LEVELS if names.score >= cut), "different")

@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from followthemoney import model
-
 from silobreak.model.records import BASE_PROP
+from silobreak.model.schemata import merge_schemata
 from silobreak.policy.viewer import Viewer
 from silobreak.resolve.records import record_key, split_key
 from silobreak.store.base import Store, StoreError
@@ -58,22 +57,16 @@ def merged_entity(store: Store, viewer: Viewer, ident: str) -> dict[str, Any]:
         )
         slot["datasets"].add(st["dataset"])
         slot["orgs"].add(st["org"])
-    names = sorted(schemata.values())
-    schema = model.get(names[0])
-    for name in names[1:]:
-        try:
-            schema = model.common_schema(schema, name) if schema else None
-        except Exception:
-            break
-    caption = max(
-        props.get("name", {"": {}}),
-        key=lambda v: (len(props["name"][v]["datasets"]) if "name" in props else 0, v),
-    )
+    names = tuple(sorted(set(schemata.values())))
+    schema = merge_schemata(names) or names[0]
+    # The name most datasets agree on (ties: the last in sort order).
+    name_values = props.get("name", {})
+    caption = max(name_values, key=lambda v: (len(name_values[v]["datasets"]), v), default="")
     visible = [m for m in members if (m["dataset"], m["entity_id"]) in schemata]
     return {
         "canonical_id": canonical,
         "caption": caption,
-        "schema": schema.name if schema else names[0],
+        "schema": schema,
         "members": [
             {
                 "dataset": m["dataset"],
@@ -98,5 +91,4 @@ def _link(evidence: str | None) -> str:
     if not evidence:
         return ""
     data = json.loads(evidence)
-    other = [k for k in data["pair"]]
-    return f"p={data['probability']:.2f} {' ~ '.join(other)}"
+    return f"p={data['probability']:.2f} {' ~ '.join(data['pair'])}"

@@ -12,8 +12,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from followthemoney import model
-
+from silobreak.model.schemata import merge_schemata
 from silobreak.policy.viewer import Viewer
 from silobreak.resolve.identifiers import kind_of, normalize
 from silobreak.store.base import Store
@@ -77,13 +76,7 @@ class Record:
 
     def compatible(self, other: Record) -> bool:
         """Whether FtM can merge the two schemata (Person never matches Vessel)."""
-        if self.schema == other.schema:
-            return True
-        try:
-            model.common_schema(self.schema, other.schema)
-        except Exception:
-            return False
-        return True
+        return merge_schemata(tuple(sorted({self.schema, other.schema}))) is not None
 
 
 def load_records(store: Store, viewer: Viewer) -> Iterator[Record]:

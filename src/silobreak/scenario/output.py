@@ -21,11 +21,17 @@ class Truth:
         self.expected_quarantine: list[dict[str, Any]] = []
         self._planting = False
 
-    def record(self, dataset: str, entity_id: str, tid: str, org: str) -> None:
+    def record(
+        self, dataset: str, entity_id: str, tid: str, org: str, domain: str | None = None
+    ) -> None:
+        """Record ``entity_id`` in ``dataset`` as true entity ``tid`` (named there in a record
+        of crime ``domain``, if given)."""
         if self._planting:
             return  # the row will be quarantined: it names no entity in the store
         self.records.append({"dataset": dataset, "entity_id": entity_id, "true_id": tid})
         self.entity_orgs.setdefault(tid, set()).add(org)
+        if domain is not None:
+            self.domain(tid, domain)
 
     @contextmanager
     def planting_bad_row(self) -> Iterator[None]:

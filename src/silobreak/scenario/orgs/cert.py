@@ -57,14 +57,11 @@ def write_cert(ctx: Ctx, spec: OrgSpec) -> None:
             company_ref=f"{iid}-C" if company else None,
             company_name=company_name(company, rng, {}) if company else None,
         )
-        truth.record(spec.dataset, f"{iid}-W", wallet_tid, spec.org)
-        truth.domain(wallet_tid, "cybercrime")
+        truth.record(spec.dataset, f"{iid}-W", wallet_tid, spec.org, domain="cybercrime")
         if named and actor:
-            truth.record(spec.dataset, f"{iid}-P", actor.tid, spec.org)
-            truth.domain(actor.tid, "cybercrime")
+            truth.record(spec.dataset, f"{iid}-P", actor.tid, spec.org, domain="cybercrime")
         if company:
-            truth.record(spec.dataset, f"{iid}-C", company.tid, spec.org)
-            truth.domain(company.tid, "cybercrime")
+            truth.record(spec.dataset, f"{iid}-C", company.tid, spec.org, domain="cybercrime")
 
     for net in world.networks:
         if "cybercrime" in net.domains:

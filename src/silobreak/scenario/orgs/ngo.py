@@ -55,14 +55,13 @@ def write_ngo(ctx: Ctx, spec: OrgSpec) -> None:
             vessel_ref=f"{ref}-V" if vessel else None,
             vessel_name=vessel.name if vessel else None,
         )
-        truth.record(spec.dataset, f"{ref}-R", recruiter.tid, spec.org)
-        truth.domain(recruiter.tid, "human_trafficking")
+        truth.record(spec.dataset, f"{ref}-R", recruiter.tid, spec.org, domain="human_trafficking")
         if employer:
-            truth.record(spec.dataset, f"{ref}-E", employer.tid, spec.org)
-            truth.domain(employer.tid, "human_trafficking")
+            truth.record(
+                spec.dataset, f"{ref}-E", employer.tid, spec.org, domain="human_trafficking"
+            )
         if vessel:
-            truth.record(spec.dataset, f"{ref}-V", vessel.tid, spec.org)
-            truth.domain(vessel.tid, "human_trafficking")
+            truth.record(spec.dataset, f"{ref}-V", vessel.tid, spec.org, domain="human_trafficking")
 
     for net in world.networks:
         if "human_trafficking" in net.domains:

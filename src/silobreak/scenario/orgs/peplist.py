@@ -26,8 +26,7 @@ def write_peplist(ctx: Ctx, spec: OrgSpec) -> None:
             position=rng.choice(pools()["positions"]),
             topics="role.pep",
         )
-        truth.record(spec.dataset, pid, p.tid, spec.org)
-        truth.domain(p.tid, "corruption")
+        truth.record(spec.dataset, pid, p.tid, spec.org, domain="corruption")
 
     def debar(c: Company) -> None:
         cid = f"deb-{c.tid.lower()}"
@@ -47,8 +46,7 @@ def write_peplist(ctx: Ctx, spec: OrgSpec) -> None:
             program="Debarment for procurement fraud",
             startDate=ctx.day(),
         )
-        truth.record(spec.dataset, cid, c.tid, spec.org)
-        truth.domain(c.tid, "corruption")
+        truth.record(spec.dataset, cid, c.tid, spec.org, domain="corruption")
 
     for net in world.networks:
         if "corruption" in net.domains:

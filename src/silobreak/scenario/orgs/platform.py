@@ -47,8 +47,7 @@ def write_platform(ctx: Ctx, spec: OrgSpec) -> None:
                 service="MarketHub",
                 owner=sid,
             )
-        truth.record(spec.dataset, sid, owner.tid, spec.org)
-        truth.domain(owner.tid, domain)
+        truth.record(spec.dataset, sid, owner.tid, spec.org, domain=domain)
         goods = pools()[
             "wildlife_commodities" if domain == "environmental_crime" else "counterfeit_goods"
         ]

@@ -28,8 +28,7 @@ def write_police(ctx: Ctx, spec: OrgSpec) -> None:
             passportNumber=p.passport if rng.random() < 0.5 else None,
             topics="crime.boss" if boss else "crime",
         )
-        truth.record(spec.dataset, pid, p.tid, spec.org)
-        truth.domain(p.tid, "organized_crime")
+        truth.record(spec.dataset, pid, p.tid, spec.org, domain="organized_crime")
         return pid
 
     def group(name: str, members: list[tuple[Person, bool]], gid: str) -> None:

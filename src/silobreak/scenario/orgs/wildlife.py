@@ -57,8 +57,7 @@ def write_wildlife(ctx: Ctx, spec: OrgSpec) -> None:
         line = 0
         for k, suspect in enumerate(suspects, start=1):
             ref = f"{sid}-S{k}"
-            truth.record(spec.dataset, ref, suspect.tid, spec.org)
-            truth.domain(suspect.tid, "environmental_crime")
+            truth.record(spec.dataset, ref, suspect.tid, spec.org, domain="environmental_crime")
             line = out.row(
                 seizure_id=sid,
                 date=day,
@@ -78,11 +77,13 @@ def write_wildlife(ctx: Ctx, spec: OrgSpec) -> None:
                 consignee_name=company_name(consignee, rng, cstyle) if consignee else None,
             )
         if vessel:
-            truth.record(spec.dataset, f"{sid}-V", vessel.tid, spec.org)
-            truth.domain(vessel.tid, "environmental_crime")
+            truth.record(
+                spec.dataset, f"{sid}-V", vessel.tid, spec.org, domain="environmental_crime"
+            )
         if consignee:
-            truth.record(spec.dataset, f"{sid}-C", consignee.tid, spec.org)
-            truth.domain(consignee.tid, "environmental_crime")
+            truth.record(
+                spec.dataset, f"{sid}-C", consignee.tid, spec.org, domain="environmental_crime"
+            )
         return line
 
     for net in world.networks:
