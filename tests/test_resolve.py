@@ -12,13 +12,16 @@ from silobreak.cli import main
 from silobreak.ingest import IngestOptions, ingest_file
 from silobreak.pipeline import ingest_scenario
 from silobreak.policy import SYSTEM, Viewer
+from silobreak.resolve import engines
 from silobreak.resolve.cluster import Clusterer
 from silobreak.resolve.compare import compare_records
 from silobreak.resolve.engines import DuckDBEngine
 from silobreak.resolve.evaluate import pairwise
+from silobreak.resolve.frequency import name_frequencies, pair_frequency
 from silobreak.resolve.identifiers import normalize
+from silobreak.resolve.model import FellegiSunter, estimate_u, train
 from silobreak.resolve.records import Record
-from silobreak.resolve.run import resolve_store
+from silobreak.resolve.run import family_pairs, resolve_store
 from silobreak.store import Store, open_store
 from tests.conftest import entity, write_jsonl
 
@@ -280,3 +283,54 @@ def test_groups_joined_by_a_single_link_stay_apart() -> None:
     for i, j in group_a + group_b:
         dense.union(i, j)
     assert dense.union(2, 5)
+
+
+def test_address_and_birth_date_keys_pair_records_whose_names_differ() -> None:
+    records = [
+        _rec("a/1", "Person", {"Thomas Clifford"}, addresses={"Devon, TQ13 8DF"}),
+        _rec("b/1", "Person", {"Tom Chudleigh"}, addresses={"tq13 8df"}, birth_dates={"1630"}),
+        _rec("c/1", "Person", {"Mary Gow"}, birth_dates={"1851-12-25"}),
+        _rec("d/1", "Person", {"Sidney Hall"}, birth_dates={"1851-12-25"}),
+        _rec("e/1", "Person", {"Sidney Hall"}, addresses={"5 Nile Street, Cairo"}),
+    ]
+    pairs = DuckDBEngine().candidate_pairs(records)
+    assert (0, 1) in pairs  # the postcode is rare: one shared key is enough
+    assert (2, 3) in pairs  # a rare birth date
+    assert (3, 4) in pairs  # two name parts
+    assert (0, 2) not in pairs and (1, 4) not in pairs
+
+
+def test_common_names_weigh_less_than_rare_ones() -> None:
+    records = [_rec(f"a/{n}", "Person", {"John Smith"}) for n in range(30)]
+    records += [
+        _rec(f"b/{n}", "Person", {f"Person Number{chr(97 + n % 26)}x{n}"}) for n in range(60)
+    ]
+    records += [_rec("c/1", "Person", {"Irwin Bevan"}), _rec("c/2", "Person", {"Irwin Bevan"})]
+    frequencies = name_frequencies(records)
+    model = FellegiSunter(0.001, {}, {"name": {"exact": 0.01}})
+    common = model.name_adjustment("exact", pair_frequency(frequencies, 0, 1))
+    rare = model.name_adjustment("exact", pair_frequency(frequencies, 90, 91))
+    assert common < 0 <= rare
+    assert model.name_adjustment("different", pair_frequency(frequencies, 0, 90)) == 0
+
+
+def test_prior_is_for_random_pairs_not_for_candidates() -> None:
+    records = [_rec(f"a/{n}", "Person", {f"Anna Berg{n % 5}"}) for n in range(40)]
+    pairs = DuckDBEngine().candidate_pairs(records)
+    comparisons = DuckDBEngine().compare(records, pairs)
+    model = train(comparisons, estimate_u(records), total_pairs=family_pairs(records))
+    assert model.candidate_prior is not None
+    expected = model.candidate_prior * len(comparisons) / (40 * 39 // 2)
+    assert model.prior == pytest.approx(expected)
+
+
+def test_parallel_comparison_equals_serial(monkeypatch: pytest.MonkeyPatch) -> None:
+    records = [_rec(f"a/{n}", "Person", {f"Anna Berg{n % 7}", "Anna"}) for n in range(60)]
+    pairs = DuckDBEngine().candidate_pairs(records)
+    serial = DuckDBEngine(workers=1).compare(records, pairs)
+    monkeypatch.setattr(engines, "_PARALLEL_MIN_PAIRS", 0)
+    parallel = DuckDBEngine(workers=2).compare(records, pairs)
+    assert len(serial) > 100
+    assert [(c.left, c.right, c.levels) for c in parallel] == [
+        (c.left, c.right, c.levels) for c in serial
+    ]

@@ -1,23 +1,63 @@
 """Blocking: which pairs of records are worth comparing.
 
-Every record gets keys: each normalised identifier, and for names each distinctive name part,
-its sound (metaphone) and rigour's name symbols, which are the same across scripts (Mohammed
-and محمد share one). Names in another script therefore still share keys. A pair is a
-candidate if it shares an identifier, two name parts, a birth date and a name key, or one
-rare name key. Keys shared by too
-many records (``trading``, ``mohammed``) are dropped: they would pair everyone with everyone.
+Every record gets keys, and the first letter of a key is its kind:
+
+- ``i`` identifiers, normalised (``id:imo:9321483``);
+- ``n`` names: each distinctive name part (``n:``), its sound (``nm:``, metaphone), rigour's
+  name symbols (``ns:``, the same across scripts: Mohammed and محمد share one), each pair of
+  parts of one name (``nn:``, "john|smith") and each part with the birth year (``ny:``) and
+  the birth date (``nd:``). The composite keys keep common parts usable: ``john`` alone is
+  held by too many records, ``john`` born on 1970-05-03 is not;
+- ``d`` full birth dates;
+- ``a`` addresses: the whole address and each pair of neighbouring words (a postcode, a
+  street and its number), so "Devon, TQ13 8DF" and "TQ13 8DF" share ``a:tq13 8df``.
+
+A pair is a candidate if it shares an identifier, two name parts, keys of two kinds (a name
+and a birth date, a birth date and an address, ...), a rare name part, pair of parts or
+address (at most 20 records), or a very rare key of another kind (at most 5: a birthday
+alone, or a name's sound alone, pairs mostly strangers). Keys shared by too many
+records (``trading``, ``mohammed``) are not used: they would pair everyone with everyone.
 """
 
 from __future__ import annotations
 
-from rigour.names import NamePartTag
+import itertools
+from collections.abc import Iterator
+
+from normality import ascii_text
+from rigour.names import Name, NamePart, NamePartTag
 
 from silobreak.resolve.names import analyse, name_type
 from silobreak.resolve.records import Record
 
 _SKIP_TAGS = {NamePartTag.STOP, NamePartTag.LEGAL, NamePartTag.TITLE, NamePartTag.HONORIFIC}
 MAX_KEY_RECORDS = 200
-RARE_KEY_RECORDS = 20
+RARE_KEY_RECORDS = 20  # a name part or an address this rare pairs records on its own
+VERY_RARE_KEY_RECORDS = 5  # a sound, a symbol, a birth date or a part-and-year: this rare
+_MAX_PAIRED_PARTS = 5  # names with more parts get no pair keys (their count grows fast)
+# The parameters of ``sql.CANDIDATE_PAIRS``, in its order.
+BLOCKING_LIMITS = (MAX_KEY_RECORDS, RARE_KEY_RECORDS, VERY_RARE_KEY_RECORDS)
+
+
+def _names(record: Record) -> Iterator[tuple[str, Name]]:
+    for family in record.families:
+        schema = {"person": "Person", "organization": "Company"}.get(family, "Vessel")
+        for text in sorted(record.names):
+            for name in analyse(name_type(schema), text):
+                yield family, name
+
+
+def distinctive_parts(name: Name) -> list[NamePart]:
+    """The parts of a name that identify: no legal forms, titles or stop words."""
+    return [p for p in name.parts if p.tag not in _SKIP_TAGS and len(p.comparable) >= 3]
+
+
+def name_part_sets(record: Record) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """(family, distinctive parts) of each of the record's names."""
+    for family, name in _names(record):
+        parts = tuple(sorted({p.comparable for p in distinctive_parts(name)}))
+        if parts:
+            yield family, parts
 
 
 def record_keys(record: Record) -> set[str]:
@@ -26,17 +66,25 @@ def record_keys(record: Record) -> set[str]:
     for id_kind, values in record.ids.items():
         keys.update(f"id:{id_kind}:{value}" for value in values)
     keys.update(f"d:{day}" for day in record.birth_dates if len(day) == 10)
-    for family in record.families:
-        schema = {"person": "Person", "organization": "Company"}.get(family, "Vessel")
-        for text in record.names:
-            for name in analyse(name_type(schema), text):
-                for part in name.parts:
-                    if part.tag in _SKIP_TAGS or len(part.comparable) < 3:
-                        continue
-                    keys.add(f"n:{family}:{part.comparable}")
-                    if part.metaphone and len(part.metaphone) >= 2:
-                        keys.add(f"m:{family}:{part.metaphone}")
-                for symbol in name.symbols:
-                    if str(symbol.category.value) == "NAME":
-                        keys.add(f"s:{family}:{symbol.id}")
+    years = {day[:4] for day in record.birth_dates}
+    days = {day for day in record.birth_dates if len(day) == 10}
+    for family, name in _names(record):
+        parts = distinctive_parts(name)
+        for part in parts:
+            keys.add(f"n:{family}:{part.comparable}")
+            keys.update(f"ny:{family}:{year}:{part.comparable}" for year in years)
+            keys.update(f"nd:{family}:{day}:{part.comparable}" for day in days)
+            if part.metaphone and len(part.metaphone) >= 2:
+                keys.add(f"nm:{family}:{part.metaphone}")
+        if len(parts) <= _MAX_PAIRED_PARTS:
+            words = sorted({p.comparable for p in parts})
+            keys.update(f"nn:{family}:{a}|{b}" for a, b in itertools.combinations(words, 2))
+        for symbol in name.symbols:
+            if str(symbol.category.value) == "NAME":
+                keys.add(f"ns:{family}:{symbol.id}")
+    for address in record.addresses:
+        words = (ascii_text(address) or "").lower().replace(",", " ").split()
+        if words:
+            keys.add("a:" + " ".join(words))
+        keys.update(f"a:{a} {b}" for a, b in itertools.pairwise(words))
     return keys

@@ -26,11 +26,12 @@ FEATURES: dict[str, tuple[str, ...]] = {
     "birth_date": ("exact", "swapped", "typo", "year", "conflict", "absent"),
     "country": ("match", "conflict", "absent"),
     "address": ("exact", "close", "partial", "different", "absent"),
+    "birth_place": ("match", "different", "absent"),
 }
 _NAME_LEVELS = ((0.99, "exact"), (0.9, "high"), (0.8, "good"), (0.7, "fair"), (0.5, "weak"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Comparison:
     """The levels of one candidate pair and the evidence behind them."""
 
@@ -41,8 +42,19 @@ class Comparison:
     conflict: bool  # strong evidence that these are different entities
 
 
-def compare_records(i: int, j: int, a: Record, b: Record) -> Comparison | None:
-    """Compare two records; ``None`` if their schemata can never be the same thing."""
+# One shared dict per pattern of levels: millions of pairs fall into a few hundred patterns.
+_PATTERNS: dict[tuple[str, ...], dict[str, str]] = {}
+
+
+def compare_records(
+    i: int, j: int, a: Record, b: Record, explain: bool = True
+) -> Comparison | None:
+    """Compare two records; ``None`` if their schemata can never be the same thing.
+
+    Without ``explain`` the evidence is left out: blocking yields many pairs and few become
+    links, so the explanations are written for those only (``run.py``). The ``levels`` dict
+    is shared between comparisons of one pattern and must not be changed.
+    """
     if not a.compatible(b):
         return None
     levels: dict[str, str] = {}
@@ -51,7 +63,10 @@ def compare_records(i: int, j: int, a: Record, b: Record) -> Comparison | None:
     if a.names and b.names:
         names = compare_name_sets(schema, sorted(a.names), sorted(b.names))
         levels["name"] = next((lvl for cut, lvl in _NAME_LEVELS if names.score >= cut), "different")
-        evidence["name"] = f"{names.left} ~ {names.right}: {names.score:.2f} ({names.explain()})"
+        if explain:
+            evidence["name"] = (
+                f"{names.left} ~ {names.right}: {names.score:.2f} ({names.explain()})"
+            )
     else:
         levels["name"] = "absent"
     levels["strong_id"], evidence["strong_id"] = _ids(a, b, strong=True)
@@ -66,12 +81,19 @@ def compare_records(i: int, j: int, a: Record, b: Record) -> Comparison | None:
     else:
         levels["country"] = "absent"
     levels["address"], evidence["address"] = _addresses(a.addresses, b.addresses)
+    levels["birth_place"], evidence["birth_place"] = _places(a.birth_places, b.birth_places)
     # A shared strong identifier (passport, SSN, IMO) outweighs a birth date typed wrong:
     # different people rarely share one, clerks often mistype dates.
     conflict = levels["strong_id"] == "conflict" or (
         levels["birth_date"] == "conflict" and levels["strong_id"] != "match"
     )
-    return Comparison(i, j, levels, {k: v for k, v in evidence.items() if v}, conflict)
+    kept = {k: v for k, v in evidence.items() if v} if explain else {}
+    return Comparison(i, j, intern_levels(levels), kept, conflict)
+
+
+def intern_levels(levels: dict[str, str]) -> dict[str, str]:
+    """The one shared dict for this pattern of levels."""
+    return _PATTERNS.setdefault(tuple(levels.values()), levels)
 
 
 def _ids(a: Record, b: Record, strong: bool) -> tuple[str, str]:
@@ -119,6 +141,19 @@ def _addresses(left: set[str], right: set[str]) -> tuple[str, str]:
         else "different"
     )
     return level, f"{pair[0]} ~ {pair[1]}: {best:.2f}" if best else ""
+
+
+def _places(left: set[str], right: set[str]) -> tuple[str, str]:
+    """Places match when one names a part of the other ("Devon" and "West Devon")."""
+    if not left or not right:
+        return "absent", ""
+    for a in sorted(left):
+        ta = _tokens(a)
+        for b in sorted(right):
+            tb = _tokens(b)
+            if ta and tb and (ta <= tb or tb <= ta):
+                return "match", f"{a} ~ {b}"
+    return "different", f"{sorted(left)[0]} vs {sorted(right)[0]}"
 
 
 def date_typo(a: str, b: str) -> bool:

@@ -9,16 +9,18 @@ comparison (Python workers) over a Spark cluster (``local[*]`` unless a master U
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
+import tempfile
 from collections.abc import Iterable
 from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
 
-from silobreak.resolve.blocking import MAX_KEY_RECORDS, RARE_KEY_RECORDS, record_keys
-from silobreak.resolve.compare import Comparison, compare_records
+from silobreak.resolve.blocking import BLOCKING_LIMITS, record_keys
+from silobreak.resolve.compare import Comparison, compare_records, intern_levels
 from silobreak.resolve.records import Record
 from silobreak.resolve.sql import CANDIDATE_PAIRS
 
@@ -48,19 +50,61 @@ class DuckDBEngine:
     name = "duckdb"
 
     def candidate_pairs(self, records: list[Record]) -> list[tuple[int, int]]:
-        con = duckdb.connect()
-        con.register("keys", _keys_table(records))
-        rows = con.sql(CANDIDATE_PAIRS, params=[MAX_KEY_RECORDS, RARE_KEY_RECORDS]).fetchall()
-        con.close()
+        # Bounded as the store is (SILOBREAK_DUCKDB_MEMORY): a large join spills to disk.
+        with tempfile.TemporaryDirectory(prefix="silobreak-block-") as spill:
+            config: dict[str, str | bool | int | float | list[str]] = {
+                "memory_limit": os.environ.get("SILOBREAK_DUCKDB_MEMORY", "512MB"),
+                "temp_directory": spill,
+            }
+            con = duckdb.connect(config=config)
+            con.register("keys", _keys_table(records))
+            rows = con.sql(CANDIDATE_PAIRS, params=list(BLOCKING_LIMITS)).fetchall()
+            con.close()
         return [(int(i), int(j)) for i, j in rows]
 
+    def __init__(self, workers: int | None = None):
+        self.workers = workers or int(os.environ.get("SILOBREAK_WORKERS", os.cpu_count() or 1))
+
     def compare(self, records: list[Record], pairs: list[tuple[int, int]]) -> list[Comparison]:
-        out = []
-        for i, j in pairs:
-            comp = compare_records(i, j, records[i], records[j])
-            if comp is not None:
-                out.append(comp)
-        return out
+        """Compare in worker processes when there is enough work to share.
+
+        Workers are forked, so they inherit the records and the name analyses that blocking
+        cached; chunks come back in order, so the result does not depend on the workers.
+        """
+        if self.workers < 2 or len(pairs) < _PARALLEL_MIN_PAIRS:
+            return _compare_chunk(records, pairs)
+        global _SHARED_RECORDS
+        _SHARED_RECORDS = records
+        size = max(1000, len(pairs) // (self.workers * 8) + 1)
+        chunks = [pairs[k : k + size] for k in range(0, len(pairs), size)]
+        context = multiprocessing.get_context("fork")
+        try:
+            with context.Pool(self.workers) as pool:
+                found = pool.map(_compare_shared, chunks)
+        finally:
+            _SHARED_RECORDS = []
+        return [
+            Comparison(c.left, c.right, intern_levels(c.levels), c.evidence, c.conflict)
+            for chunk in found
+            for c in chunk
+        ]
+
+
+_PARALLEL_MIN_PAIRS = 20_000
+_SHARED_RECORDS: list[Record] = []
+
+
+def _compare_chunk(records: list[Record], pairs: list[tuple[int, int]]) -> list[Comparison]:
+    out = []
+    for i, j in pairs:
+        comp = compare_records(i, j, records[i], records[j], explain=False)
+        if comp is not None:
+            out.append(comp)
+    return out
+
+
+def _compare_shared(pairs: list[tuple[int, int]]) -> list[Comparison]:
+    return _compare_chunk(_SHARED_RECORDS, pairs)
 
 
 class SparkEngine:
@@ -95,7 +139,7 @@ class SparkEngine:
             "key string, rec long",
         )
         keys.createOrReplaceTempView("keys")
-        rows = self.spark.sql(CANDIDATE_PAIRS, args=[MAX_KEY_RECORDS, RARE_KEY_RECORDS]).collect()
+        rows = self.spark.sql(CANDIDATE_PAIRS, args=list(BLOCKING_LIMITS)).collect()
         return [(int(row[0]), int(row[1])) for row in rows]
 
     def compare(self, records: list[Record], pairs: list[tuple[int, int]]) -> list[Comparison]:
@@ -106,13 +150,17 @@ class SparkEngine:
         def run(part: Iterable[tuple[int, int]]) -> Iterable[Comparison]:
             local = shared.value
             for i, j in part:
-                comp = compare_records(i, j, local[i], local[j])
+                comp = compare_records(i, j, local[i], local[j], explain=False)
                 if comp is not None:
                     yield comp
 
         slices = max(2, min(64, len(pairs) // 2000))
         found = self.spark.sparkContext.parallelize(pairs, slices).mapPartitions(run).collect()
         shared.unpersist()
+        found = [
+            Comparison(c.left, c.right, intern_levels(c.levels), c.evidence, c.conflict)
+            for c in found
+        ]
         return sorted(found, key=lambda c: (c.left, c.right))
 
     def stop(self) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from silobreak.resolve.compare import FEATURES, Comparison, compare_records
+from silobreak.resolve.frequency import Frequency
 from silobreak.resolve.records import Record
 
 _SMOOTH = 1e-4
@@ -36,7 +37,20 @@ _M_START: dict[str, dict[str, float]] = {
     "birth_date": {"exact": 0.8, "swapped": 0.03, "typo": 0.05, "year": 0.09, "conflict": 0.03},
     "country": {"match": 0.85, "conflict": 0.15},
     "address": {"exact": 0.5, "close": 0.3, "partial": 0.15, "different": 0.05},
+    "birth_place": {"match": 0.85, "different": 0.15},
 }
+
+
+_FREQUENCY_LEVELS = frozenset({"exact", "high", "good"})
+_MAX_ADJUSTMENT = 6.0
+
+
+def probability_of(weight: float) -> float:
+    """Match probability from a match weight (log2 odds)."""
+    if weight > 60:
+        return 1.0
+    odds: float = 2.0**weight
+    return odds / (1 + odds)
 
 
 @dataclass
@@ -46,9 +60,13 @@ class FellegiSunter:
     u: dict[str, dict[str, float]]
     iterations: int = 0
     history: list[float] = field(default_factory=list)
+    candidate_prior: float | None = None  # share of matches among the candidate pairs
 
-    def weights(self, levels: dict[str, str]) -> dict[str, float]:
-        """``log2(m/u)`` per feature (0 for absent levels and unseen levels)."""
+    def weights(
+        self, levels: dict[str, str], frequency: Frequency | None = None
+    ) -> dict[str, float]:
+        """``log2(m/u)`` per feature (0 for absent levels and unseen levels); the name weight
+        is corrected by the name's ``frequency`` where it is known (see ``frequency.py``)."""
         out: dict[str, float] = {}
         for feature, level in levels.items():
             if level == "absent":
@@ -57,21 +75,43 @@ class FellegiSunter:
             m = self.m[feature].get(level, _SMOOTH)
             u = self.u[feature].get(level, _SMOOTH)
             out[feature] = math.log2(max(m, _SMOOTH) / max(u, _SMOOTH))
+        if "name" in levels:
+            out["name"] += self.name_adjustment(levels["name"], frequency)
         return out
 
-    def match_weight(self, levels: dict[str, str]) -> float:
-        prior = math.log2(self.prior / (1 - self.prior))
-        return prior + sum(self.weights(levels).values())
+    def name_adjustment(self, level: str, frequency: Frequency | None) -> float:
+        """Splink's term-frequency adjustment: ``log2(u / frequency)`` for aligned names.
 
-    def probability(self, levels: dict[str, str]) -> float:
-        weight = self.match_weight(levels)
-        if weight > 60:
-            return 1.0
-        odds: float = 2.0**weight
-        return odds / (1 + odds)
+        A name shared by a tenth of the records is worth less than the average name; one
+        held by a single record is worth more. Bounded so that frequency alone never
+        decides a pair.
+        """
+        if frequency is None or level not in _FREQUENCY_LEVELS:
+            return 0.0
+        share, floor = frequency
+        u = max(self.u["name"].get(level, _SMOOTH), _SMOOTH)
+        adjustment = min(max(math.log2(u / share), -_MAX_ADJUSTMENT), _MAX_ADJUSTMENT)
+        # At two records or fewer the estimate is at its floor, not a measurement: a rare name
+        # is never held against a pair.
+        return max(adjustment, 0.0) if share <= 2 * floor else adjustment
+
+    def match_weight(self, levels: dict[str, str], frequency: Frequency | None = None) -> float:
+        return self.prior_weight() + sum(self.weights(levels, frequency).values())
+
+    def prior_weight(self) -> float:
+        return math.log2(self.prior / (1 - self.prior))
+
+    def probability(self, levels: dict[str, str], frequency: Frequency | None = None) -> float:
+        return probability_of(self.match_weight(levels, frequency))
 
     def to_dict(self) -> dict[str, object]:
-        return {"prior": self.prior, "m": self.m, "u": self.u, "iterations": self.iterations}
+        return {
+            "prior": self.prior,
+            "candidate_prior": self.candidate_prior,
+            "m": self.m,
+            "u": self.u,
+            "iterations": self.iterations,
+        }
 
 
 def estimate_u(
@@ -107,7 +147,10 @@ def estimate_u(
                 chosen.add((min(i, j), max(i, j)))
     for i, j in sorted(chosen):
         comparison = compare_records(i, j, records[i], records[j])
-        if comparison is None:
+        # A random pair sharing a strong identifier is a match, not a non-match: in a small
+        # workspace such pairs are a visible share of all pairs and would make a shared
+        # passport or IBAN look common among strangers.
+        if comparison is None or comparison.levels["strong_id"] == "match":
             continue
         for feature, level in comparison.levels.items():
             counts[feature][level] = counts[feature].get(level, 0.0) + 1
@@ -146,6 +189,7 @@ TYPICAL_U: dict[str, dict[str, float]] = {
     },
     "country": {"match": 0.1, "conflict": 0.9},
     "address": {"exact": 0.0005, "close": 0.002, "partial": 0.02, "different": 0.9775},
+    "birth_place": {"match": 0.02, "different": 0.98},
 }
 PRIOR_PAIRS = 500.0
 
@@ -169,6 +213,7 @@ def _normalise(
 TRAINING_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("strong_id", ("match",)),
     ("name", ("exact", "high")),
+    ("birth_date", ("exact",)),
 )
 
 
@@ -178,8 +223,16 @@ def train(
     fixed: dict[tuple[int, int], float] | None = None,
     iterations: int = 30,
     prior: float = 0.1,
+    total_pairs: int | None = None,
 ) -> FellegiSunter:
-    """Estimate ``m`` by EM within each training rule, then the prior over all pairs."""
+    """Estimate ``m`` by EM within each training rule, then the prior.
+
+    EM over the candidate pairs finds the share of matches among them; as ``u`` is measured
+    on random pairs, the prior must be one for random pairs too (as Splink's lambda): the
+    expected number of matches over ``total_pairs``, the pairs of records of one family.
+    Without it the prior depends on how loose blocking is, and a lenient blocking makes every
+    weak candidate look likely.
+    """
     fixed = fixed or {}
     start = {f: _normalise(dict(v), FEATURES[f]) for f, v in _M_START.items()}
     estimates: dict[str, list[dict[str, float]]] = {f: [] for f in FEATURES}
@@ -205,6 +258,10 @@ def train(
     model = FellegiSunter(prior, m, u)
     total_iterations += _em(model, comparisons, fixed, list(FEATURES), iterations, update_m=False)
     model.iterations = total_iterations
+    model.candidate_prior = model.prior
+    if total_pairs:
+        expected = model.prior * len(comparisons)
+        model.prior = min(max(expected / total_pairs, 1e-9), model.prior)
     return model
 
 

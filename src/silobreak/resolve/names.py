@@ -30,6 +30,7 @@ from rigour.names import (
     NamePart,
     NamePartTag,
     NameTypeTag,
+    align_person_name_order,
     analyze_names,
     compare_parts,
     pair_symbols,
@@ -233,6 +234,12 @@ def _score_pairing(
     solos_a: list[NamePart] = []
     solos_b: list[NamePart] = []
     if rest_a or rest_b:
+        # compare_parts scores parts position by position: line them up first (persons by
+        # greedy similarity, so "BAHES, Basteltus" meets "Basteltus Bahes"; others by tag).
+        if kind == NameTypeTag.PER:
+            rest_a, rest_b = align_person_name_order(rest_a, rest_b)
+        else:
+            rest_a, rest_b = NamePart.tag_sort(rest_a), NamePart.tag_sort(rest_b)
         for al in compare_parts(rest_a, rest_b):
             if al.qps and al.rps:
                 weight = sum(_weight(p) for p in (*al.qps, *al.rps))

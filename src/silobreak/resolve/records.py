@@ -1,8 +1,8 @@
 """Resolution records: one per (dataset, entity id) of a schema that can be resolved.
 
 Each record gathers what resolution compares: names, identifiers (normalised, by kind),
-birth dates and countries. Relationships, events and payments are not records: they follow
-the entities they connect.
+birth dates and places, countries and addresses. Relationships, events and payments are not
+records: they follow the entities they connect.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ class Record:
     birth_dates: set[str] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
     addresses: set[str] = field(default_factory=set)
+    birth_places: set[str] = field(default_factory=set)
 
     def fingerprint(self) -> str:
         """A hash of everything resolution compares: equal fingerprints, equal comparisons."""
@@ -67,6 +68,7 @@ class Record:
             sorted(self.birth_dates),
             sorted(self.countries),
             sorted(self.addresses),
+            sorted(self.birth_places),
         ]
         return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
@@ -110,6 +112,8 @@ def _add(record: Record, prop: str, value: str) -> None:
         record.countries.add(value)
     elif prop == "address":
         record.addresses.add(value)
+    elif prop == "birthPlace":
+        record.birth_places.add(value)
     else:
         spec = kind_of(prop)
         normal = normalize(prop, value) if spec is not None else None

@@ -11,16 +11,17 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pyarrow as pa
 
 from silobreak.policy.viewer import SYSTEM
 from silobreak.resolve.cluster import Clusterer, ambiguous_records
-from silobreak.resolve.compare import Comparison
+from silobreak.resolve.compare import Comparison, compare_records, intern_levels
 from silobreak.resolve.engines import DuckDBEngine, Engine, make_engine
-from silobreak.resolve.model import FellegiSunter, estimate_u, train
+from silobreak.resolve.frequency import Frequency, name_frequencies, pair_frequency
+from silobreak.resolve.model import FellegiSunter, estimate_u, probability_of, train
 from silobreak.resolve.records import Record, load_records
 from silobreak.store.base import ResolveRun, Store
 
@@ -40,6 +41,13 @@ class Resolution:
     refused_merges: int
     compared: int = 0
     reused: int = 0
+    frequencies: list[Frequency | None] = field(default_factory=list)
+
+    def weights(self, comp: Comparison) -> dict[str, float]:
+        """The per-feature weights of a comparison, name frequency included."""
+        return self.model.weights(
+            comp.levels, pair_frequency(self.frequencies, comp.left, comp.right)
+        )
 
     def cross_org_entities(self) -> int:
         """Entities whose records come from more than one organization."""
@@ -75,7 +83,7 @@ def resolve_records(
     for i, j in pairs:
         known = previous.get((records[i].key, records[j].key))
         if known is not None:
-            comparisons.append(Comparison(i, j, known[0], known[1], known[2]))
+            comparisons.append(Comparison(i, j, intern_levels(known[0]), known[1], known[2]))
         else:
             todo.append((i, j))
     reused = len(comparisons)
@@ -95,7 +103,8 @@ def resolve_records(
         fixed[(pair[0], pair[1])] = 1.0 if kind == "same" else 0.0
         (same if kind == "same" else different).append((pair[0], pair[1]))
     u = estimate_u(records)
-    model = train(comparisons, u, fixed)
+    model = train(comparisons, u, fixed, total_pairs=family_pairs(records))
+    frequencies = name_frequencies(records)
     by_pattern: dict[tuple[str, ...], float] = {}
     probabilities = []
     for c in comparisons:
@@ -105,8 +114,16 @@ def resolve_records(
             continue
         key = tuple(c.levels.values())
         if key not in by_pattern:
-            by_pattern[key] = model.probability(c.levels)
-        probabilities.append(by_pattern[key])
+            by_pattern[key] = model.match_weight(c.levels)
+        frequency = pair_frequency(frequencies, c.left, c.right)
+        adjust = model.name_adjustment(c.levels["name"], frequency)
+        probabilities.append(probability_of(by_pattern[key] + adjust))
+    # Explanations only for the pairs that can become links (see ``compare_records``).
+    for k, (c, p) in enumerate(zip(comparisons, probabilities, strict=True)):
+        if p >= threshold and not c.evidence:
+            explained = compare_records(c.left, c.right, records[c.left], records[c.right])
+            if explained is not None:
+                comparisons[k] = explained
     strong_links = [
         (c.left, c.right)
         for c, p in zip(comparisons, probabilities, strict=True)
@@ -141,7 +158,17 @@ def resolve_records(
         clusterer.refused,
         len(pairs) - reused,
         reused,
+        frequencies,
     )
+
+
+def family_pairs(records: list[Record]) -> int:
+    """How many pairs of records of one family there are: what the prior is a share of."""
+    sizes: dict[str, int] = {}
+    for record in records:
+        for family in record.families:
+            sizes[family] = sizes.get(family, 0) + 1
+    return sum(n * (n - 1) // 2 for n in sizes.values())
 
 
 def resolve_store(
@@ -173,7 +200,7 @@ def resolve_store(
     for comp, p in zip(result.comparisons, result.probabilities, strict=True):
         if p < threshold:
             continue
-        weights = result.model.weights(comp.levels)
+        weights = result.weights(comp)
         evidence = json.dumps(
             {
                 "pair": [records[comp.left].key, records[comp.right].key],

@@ -3,7 +3,9 @@ window counts, ``bool_or``, ``count(*) FILTER``, ``left``, positional ``?`` para
 
 from __future__ import annotations
 
-# Candidate pairs from a table ``keys(key, rec)``; parameters: max records per key, rare key.
+# Candidate pairs from a table ``keys(key, rec)``; parameters: max records per key,
+# rare name part or address, rare key of any kind.
+# The first letter of a key is its kind (see ``blocking.py``).
 CANDIDATE_PAIRS = """
 WITH k AS (SELECT key, rec, count(*) OVER (PARTITION BY key) AS n FROM keys),
 usable AS (SELECT key, rec, n FROM k WHERE n BETWEEN 2 AND ?),
@@ -14,7 +16,8 @@ shared AS (
 SELECT i, j FROM shared GROUP BY i, j
 HAVING bool_or(left(key, 3) = 'id:')
     OR count(*) FILTER (WHERE left(key, 2) = 'n:') >= 2
-    OR (bool_or(left(key, 2) = 'd:') AND count(*) FILTER (WHERE left(key, 2) <> 'd:') >= 1)
-    OR min(n) FILTER (WHERE left(key, 2) <> 'd:') <= ?
+    OR count(DISTINCT left(key, 1)) >= 2
+    OR min(n) FILTER (WHERE left(key, 2) IN ('n:', 'a:') OR left(key, 3) = 'nn:') <= ?
+    OR min(n) <= ?
 ORDER BY i, j
 """
