@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from silobreak import __version__
+from silobreak.cli.analyze import analyze_command, expand_command
 from silobreak.cli.context import CliContext
 from silobreak.cli.dataset import dataset_group
 from silobreak.cli.demo import demo_command
@@ -58,6 +59,8 @@ for command in (
     resolve_command,
     judge_command,
     entity_command,
+    analyze_command,
+    expand_command,
     scenario_group,
     report_command,
     demo_command,

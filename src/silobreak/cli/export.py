@@ -1,4 +1,4 @@
-"""``silobreak export``: statements now; the resolver and convergences in later issues."""
+"""``silobreak export``: statements, the resolver and convergences."""
 
 from __future__ import annotations
 
@@ -59,3 +59,38 @@ def export_resolver_command(ctx: CliContext, out: Path, with_evidence: bool) -> 
     pacsv.write_csv(table.select(columns), str(out))
     merged = table.num_rows - len(set(table.column("canonical_id").to_pylist()))
     console.print(f"wrote {table.num_rows:,} entities ({merged:,} merged away) to {out}")
+
+
+CONVERGENCE_COLUMNS = ("canonical_id", "schema", "name", "score", "domains", "orgs", "datasets")
+
+
+@export_group.command("convergence")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--with-explanation", is_flag=True, help="Add entity_score, network_id and explanation."
+)
+@pass_ctx
+def export_convergence_command(ctx: CliContext, out: Path, with_explanation: bool) -> None:
+    """Write canonical_id,schema,name,score,domains,orgs,datasets, best first.
+
+    One row per canonical entity that touches at least one crime domain, from the last
+    `silobreak analyze` of the reader's view (lists are `;`-separated).
+    """
+    import csv
+
+    with ctx.store(read_only=True) as store:
+        run, table, _ = store.read_analysis(ctx.viewer)
+    if run is None:
+        raise click.ClickException("no analysis yet: run `silobreak analyze` first")
+    columns = list(CONVERGENCE_COLUMNS)
+    if with_explanation:
+        columns += ["entity_score", "network_id", "explanation"]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        for row in table.to_pylist():
+            writer.writerow(
+                [";".join(row[c]) if isinstance(row[c], list) else row[c] for c in columns]
+            )
+    console.print(f"wrote {table.num_rows:,} convergent entities to {out}")

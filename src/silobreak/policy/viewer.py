@@ -20,3 +20,9 @@ class Viewer:
 
 
 SYSTEM = Viewer(org="*", user="system", purpose="pipeline", system=True)
+
+
+def view_of(viewer: Viewer) -> str:
+    """The name under which results computed for this viewer are kept ('' for the system):
+    a graph built from one organization's visible statements is that organization's view."""
+    return "" if viewer.system else viewer.org

@@ -1,6 +1,7 @@
 """The workspace report: organizations, datasets, domains, statement counts and quarantine.
 
-Later pipeline stages (resolution, convergence, finance) add their own sections here.
+Pipeline stages add their sections: entity resolution (merged entities and their evidence),
+convergence (top entities with evidence paths, top networks with pictures); finance later.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ from typing import Any
 from jinja2 import Environment, select_autoescape
 
 from silobreak import __version__
+from silobreak.graph.analyze import analyze_graph
+from silobreak.graph.expand import expand
+from silobreak.graph.model import load_graph
+from silobreak.graph.render import svg
 from silobreak.model.taxonomy import taxonomy
 from silobreak.policy.viewer import Viewer
 from silobreak.report.charts import TLP_COLOURS, bar_chart, matrix
@@ -46,6 +51,7 @@ def render_report(store: Store, viewer: Viewer, title: str = "silobreak workspac
     per_org = {o.name: sum(1 for d in datasets if d.org == o.name) for o in orgs}
     return template.render(
         resolution=_resolution(store, viewer),
+        convergence=_convergence(store, viewer),
         title=title,
         version=__version__,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -108,6 +114,40 @@ def _resolution(store: Store, viewer: Viewer, examples: int = 8) -> dict[str, An
         "cross_dataset": sum(1 for n, _, _ in spans if n > 1),
         "examples": shown,
     }
+
+
+def _convergence(
+    store: Store, viewer: Viewer, top: int = 10, networks: int = 3
+) -> dict[str, Any] | None:
+    """Top convergences with their evidence paths, and top networks with a picture each."""
+    run, rows, nets = store.read_analysis(viewer)
+    if run is None:
+        return None
+    analysis = analyze_graph(load_graph(store, viewer))
+    shown = []
+    for row in rows.slice(0, top).to_pylist():
+        explained = json.loads(row["explanation"])
+        shown.append({**row, "explained": explained})
+    pictures = []
+    for net in nets.slice(0, networks).to_pylist():
+        broker = net["brokers"][0] if net["brokers"] else net["members"][0]
+        start = analysis.graph.index.get(broker)
+        if start is None:
+            continue
+        data = expand(analysis, start, hops=2)
+        members = set(net["members"])
+        data["nodes"] = [n for n in data["nodes"] if n["id"] in members]
+        kept = {n["id"] for n in data["nodes"]}
+        data["edges"] = [e for e in data["edges"] if e["source"] in kept and e["target"] in kept]
+        names = {n["id"]: n["name"] for n in data["nodes"]}
+        pictures.append(
+            {
+                **net,
+                "svg": svg(data, width=860, height=520, title=net["network_id"]),
+                "broker_names": [names.get(b, b) for b in net["brokers"]],
+            }
+        )
+    return {"run": run, "top": shown, "networks": pictures}
 
 
 def write_report(

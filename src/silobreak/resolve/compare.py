@@ -6,6 +6,7 @@ the evidence (which names aligned, which identifier was shared) for explanations
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from normality import ascii_text
@@ -15,6 +16,7 @@ from silobreak.resolve.identifiers import PROPERTY_KINDS
 from silobreak.resolve.names import compare_name_sets
 from silobreak.resolve.records import Record
 
+_EMPTY: frozenset[str] = frozenset()
 UNIQUE_KINDS = frozenset(spec.kind for spec in PROPERTY_KINDS.values() if spec.unique)
 STRONG_KINDS = frozenset(spec.kind for spec in PROPERTY_KINDS.values() if spec.strong)
 
@@ -99,7 +101,7 @@ def intern_levels(levels: dict[str, str]) -> dict[str, str]:
 def _ids(a: Record, b: Record, strong: bool) -> tuple[str, str]:
     kinds = STRONG_KINDS if strong else frozenset(a.ids) - STRONG_KINDS
     for kind in sorted(kinds):
-        shared = a.ids.get(kind, set()) & b.ids.get(kind, set())
+        shared = a.ids.get(kind, _EMPTY) & b.ids.get(kind, _EMPTY)
         if shared:
             return "match", f"{kind} {sorted(shared)[0]}"
     if strong:
@@ -118,7 +120,7 @@ def _tokens(address: str) -> frozenset[str]:
     return frozenset(t for t in (ascii_text(address) or "").lower().replace(",", " ").split() if t)
 
 
-def _addresses(left: set[str], right: set[str]) -> tuple[str, str]:
+def _addresses(left: AbstractSet[str], right: AbstractSet[str]) -> tuple[str, str]:
     """Best token overlap (Jaccard) between any two addresses of the records."""
     if not left or not right:
         return "absent", ""
@@ -143,7 +145,7 @@ def _addresses(left: set[str], right: set[str]) -> tuple[str, str]:
     return level, f"{pair[0]} ~ {pair[1]}: {best:.2f}" if best else ""
 
 
-def _places(left: set[str], right: set[str]) -> tuple[str, str]:
+def _places(left: AbstractSet[str], right: AbstractSet[str]) -> tuple[str, str]:
     """Places match when one names a part of the other ("Devon" and "West Devon")."""
     if not left or not right:
         return "absent", ""
@@ -171,12 +173,12 @@ def date_typo(a: str, b: str) -> bool:
     )
 
 
-def dates_compatible(left: set[str], right: set[str]) -> bool:
+def dates_compatible(left: AbstractSet[str], right: AbstractSet[str]) -> bool:
     """Whether two sets of birth dates could describe one person (typos and swaps allowed)."""
     return _dates(left, right)[0] != "conflict"
 
 
-def _dates(left: set[str], right: set[str]) -> tuple[str, str]:
+def _dates(left: AbstractSet[str], right: AbstractSet[str]) -> tuple[str, str]:
     if not left or not right:
         return "absent", ""
     if left & right:

@@ -9,6 +9,7 @@ comparison (Python workers) over a Spark cluster (``local[*]`` unless a master U
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -78,10 +79,14 @@ class DuckDBEngine:
         size = max(1000, len(pairs) // (self.workers * 8) + 1)
         chunks = [pairs[k : k + size] for k in range(0, len(pairs), size)]
         context = multiprocessing.get_context("fork")
+        # Frozen objects are skipped by the garbage collector: the workers' collections do not
+        # write to every record's header, so the pages stay shared instead of being copied.
+        gc.freeze()
         try:
             with context.Pool(self.workers) as pool:
                 found = pool.map(_compare_shared, chunks)
         finally:
+            gc.unfreeze()
             _SHARED_RECORDS = []
         return [
             Comparison(c.left, c.right, intern_levels(c.levels), c.evidence, c.conflict)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -45,19 +46,25 @@ def split_key(key: str) -> tuple[str, str]:
     return dataset, entity_id
 
 
-@dataclass
+_NONE: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
 class Record:
+    """Values are frozensets, empty ones shared: a million records mostly lack most fields,
+    and an empty set of its own costs each of them 216 bytes."""
+
     key: str
     dataset: str
     entity_id: str
     schema: str
     org: str
-    names: set[str] = field(default_factory=set)
-    ids: dict[str, set[str]] = field(default_factory=dict)
-    birth_dates: set[str] = field(default_factory=set)
-    countries: set[str] = field(default_factory=set)
-    addresses: set[str] = field(default_factory=set)
-    birth_places: set[str] = field(default_factory=set)
+    names: frozenset[str] = _NONE
+    ids: dict[str, frozenset[str]] = field(default_factory=dict)
+    birth_dates: frozenset[str] = _NONE
+    countries: frozenset[str] = _NONE
+    addresses: frozenset[str] = _NONE
+    birth_places: frozenset[str] = _NONE
 
     def fingerprint(self) -> str:
         """A hash of everything resolution compares: equal fingerprints, equal comparisons."""
@@ -96,7 +103,11 @@ def load_records(store: Store, viewer: Viewer) -> Iterator[Record]:
                 if current is not None:
                     yield current
                 current = Record(
-                    record_key(dataset, entity_id), dataset, entity_id, schema, columns["org"][i]
+                    record_key(dataset, entity_id),
+                    sys.intern(dataset),
+                    entity_id,
+                    sys.intern(schema),
+                    sys.intern(columns["org"][i]),
                 )
             _add(current, columns["prop"][i], columns["value"][i])
     if current is not None:
@@ -105,17 +116,17 @@ def load_records(store: Store, viewer: Viewer) -> Iterator[Record]:
 
 def _add(record: Record, prop: str, value: str) -> None:
     if prop in NAME_PROPS:
-        record.names.add(value)
+        record.names = record.names | {value}
     elif prop in DATE_PROPS:
-        record.birth_dates.add(value)
+        record.birth_dates = record.birth_dates | {value}
     elif prop in COUNTRY_PROPS:
-        record.countries.add(value)
+        record.countries = record.countries | {value}
     elif prop == "address":
-        record.addresses.add(value)
+        record.addresses = record.addresses | {value}
     elif prop == "birthPlace":
-        record.birth_places.add(value)
+        record.birth_places = record.birth_places | {value}
     else:
         spec = kind_of(prop)
         normal = normalize(prop, value) if spec is not None else None
         if spec is not None and normal is not None:
-            record.ids.setdefault(spec.kind, set()).add(normal)
+            record.ids[spec.kind] = record.ids.get(spec.kind, _NONE) | {normal}

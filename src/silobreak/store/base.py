@@ -101,6 +101,21 @@ class LoadSession(ABC):
             self.rollback()
 
 
+@dataclass(frozen=True)
+class AnalysisRun:
+    """One ``silobreak analyze`` run for one view (an organization, or '' for the system)."""
+
+    run_id: str
+    view: str
+    started_at: datetime
+    finished_at: datetime
+    nodes: int
+    edges: int
+    convergent: int
+    networks: int
+    signature: str  # what the inputs were: unchanged inputs, unchanged results
+
+
 class Store(ABC):
     """Statements, organizations, datasets, loads and quarantine of one workspace."""
 
@@ -196,6 +211,19 @@ class Store(ABC):
         self, viewer: Viewer, keys: list[tuple[str, str]]
     ) -> list[dict[str, Any]]:
         """All visible statements of the given (dataset, entity_id) records."""
+
+    @abstractmethod
+    def save_analysis(self, run: AnalysisRun, convergence: pa.Table, networks: pa.Table) -> None:
+        """Replace the convergence results of ``run.view`` in one transaction."""
+
+    @abstractmethod
+    def read_analysis(self, viewer: Viewer) -> tuple[AnalysisRun | None, pa.Table, pa.Table]:
+        """The latest analysis computed for this viewer's view: run, convergence, networks."""
+
+    @abstractmethod
+    def graph_inputs(self, viewer: Viewer) -> dict[str, pa.Table]:
+        """The viewer's resolved graph: ``nodes``, ``edges`` and ``topics`` tables (see
+        ``duckdb_graph.py`` for their columns)."""
 
     @abstractmethod
     def add_judgement(self, judgement: Judgement) -> None: ...

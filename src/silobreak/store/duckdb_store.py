@@ -22,9 +22,10 @@ from silobreak.model.records import (
     StatementDefaults,
 )
 from silobreak.policy.rules import owner_predicate, statement_predicate
-from silobreak.policy.viewer import Viewer
+from silobreak.policy.viewer import Viewer, view_of
 from silobreak.store import migrate
 from silobreak.store.base import (
+    AnalysisRun,
     DatasetStats,
     Judgement,
     LoadSession,
@@ -32,6 +33,7 @@ from silobreak.store.base import (
     Store,
     StoreError,
 )
+from silobreak.store.duckdb_graph import graph_inputs
 from silobreak.store.duckdb_load import DuckDBLoadSession, scalar, utc_now
 
 DB_FILE = "silobreak.duckdb"
@@ -358,6 +360,52 @@ class DuckDBStore(Store):
             [[f"{d}/{e}" for d, e in keys], *params],
         )
         return [dict(zip(STATEMENT_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+
+    def graph_inputs(self, viewer: Viewer) -> dict[str, pa.Table]:
+        return graph_inputs(self.con, viewer)
+
+    def save_analysis(self, run: AnalysisRun, convergence: pa.Table, networks: pa.Table) -> None:
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for table in ("convergence", "networks", "analysis_runs"):
+                con.execute(f"DELETE FROM {table} WHERE view = ?", [run.view])
+            con.from_arrow(convergence).insert_into("convergence")
+            con.from_arrow(networks).insert_into("networks")
+            con.execute(
+                "INSERT INTO analysis_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    run.run_id,
+                    run.view,
+                    run.started_at,
+                    run.finished_at,
+                    run.nodes,
+                    run.edges,
+                    run.convergent,
+                    run.networks,
+                    run.signature,
+                ],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+
+    def read_analysis(self, viewer: Viewer) -> tuple[AnalysisRun | None, pa.Table, pa.Table]:
+        view = view_of(viewer)
+        rows = self.con.execute(
+            "SELECT * FROM analysis_runs WHERE view = ? ORDER BY finished_at DESC LIMIT 1", [view]
+        ).fetchall()
+        run = AnalysisRun(*rows[0]) if rows else None
+        convergence = self.con.sql(
+            "SELECT * FROM convergence WHERE view = ? ORDER BY score DESC, canonical_id",
+            params=[view],
+        ).to_arrow_table()
+        networks = self.con.sql(
+            "SELECT * FROM networks WHERE view = ? ORDER BY score DESC, network_id",
+            params=[view],
+        ).to_arrow_table()
+        return run, convergence, networks
 
     def add_judgement(self, judgement: Judgement) -> None:
         self.con.execute(

@@ -1,0 +1,106 @@
+"""Networks: communities of the resolved graph, ranked by convergence, with their brokers.
+
+Communities come from the Leiden algorithm (igraph, modularity, link weights = the decay of
+their kind, so that ownership binds more than a payment). A network's score uses the
+entity formula of ``score.py`` over its members: for each domain the strongest direct
+evidence any member carries, breadth over those, independence over the organizations and
+sectors that report them. Brokers are the members with the highest betweenness inside the
+network (shortest paths weighted by ``-log(decay)``): the people and companies through which
+its domains connect.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+
+import igraph as ig
+
+from silobreak.graph.model import Graph
+from silobreak.graph.score import FIRST_DOMAIN_WEIGHT, MIN_STRENGTH, decay, seeds
+
+MIN_ACTORS = 2
+BROKER_NETWORKS = 100  # brokers are computed for the best networks only
+BROKER_CUTOFF = 6  # betweenness over paths of at most this many links (bounded cost)
+# Payments are many and mostly ordinary: they trace money (``finance trace``) but do not
+# define who belongs to which network.
+COMMUNITY_WEIGHT = {"Payment": 0.0}
+BROKERS = 3
+
+
+@dataclass
+class Network:
+    id: str
+    members: list[int]
+    domains: dict[str, float]  # domain -> strongest direct evidence among members
+    orgs: list[str]
+    score: float
+    brokers: list[int]
+
+
+def to_igraph(graph: Graph) -> ig.Graph:
+    g = ig.Graph(n=len(graph.nodes), edges=[(e.source, e.target) for e in graph.edges])
+    g.es["weight"] = [COMMUNITY_WEIGHT.get(e.kind, decay(e.kind)) for e in graph.edges]
+    g.es["distance"] = [-math.log(decay(e.kind)) for e in graph.edges]
+    return g
+
+
+def find_networks(graph: Graph, seed: int = 0) -> tuple[list[Network], list[int]]:
+    """Networks that touch at least one domain, best first, and each node's network index
+    into that list (-1 for none)."""
+    g = to_igraph(graph)
+    random.seed(seed)  # igraph's Leiden draws from Python's random module
+    parts = g.community_leiden(objective_function="modularity", weights="weight", n_iterations=-1)
+    direct = seeds(graph)
+    networks: list[Network] = []
+    for members in parts:
+        actors = [m for m in members if graph.nodes[m].actor]
+        if len(actors) < MIN_ACTORS:
+            continue
+        domains: dict[str, float] = {}
+        orgs: set[str] = set()
+        for domain, carriers in direct.items():
+            for m in members:
+                if m in carriers:
+                    value, topics = carriers[m]
+                    domains[domain] = max(domains.get(domain, 0.0), value)
+                    orgs.update(t.org for t in topics)
+        strengths = sorted((v for v in domains.values() if v >= MIN_STRENGTH), reverse=True)
+        if not strengths:
+            continue
+        orgs.update(o for m in actors for o in graph.nodes[m].orgs)
+        sectors = {graph.sectors.get(o, o) for o in orgs}
+        breadth = FIRST_DOMAIN_WEIGHT * strengths[0] + sum(
+            s * 0.5 ** (k - 1) for k, s in enumerate(strengths[1:], start=1)
+        )
+        independence = 1.0 - 1.0 / (1.0 + (len(orgs) + len(sectors)) / 2.0)
+        networks.append(
+            Network(
+                "",
+                sorted(members),
+                dict(sorted(domains.items())),
+                sorted(orgs),
+                round(breadth * independence, 6),
+                [],
+            )
+        )
+    networks.sort(key=lambda n: (-n.score, graph.nodes[n.members[0]].id))
+    for net in networks[:BROKER_NETWORKS]:
+        net.brokers = _brokers(g, net.members, graph)
+    membership = [-1] * len(graph.nodes)
+    for k, net in enumerate(networks):
+        net.id = f"N{k + 1:04d}"
+        for m in net.members:
+            membership[m] = k
+    return networks, membership
+
+
+def _brokers(g: ig.Graph, members: list[int], graph: Graph) -> list[int]:
+    sub = g.subgraph(members)
+    between = sub.betweenness(weights="distance", cutoff=BROKER_CUTOFF)
+    ranked = sorted(
+        (k for k in range(len(members)) if graph.nodes[members[k]].actor),
+        key=lambda k: (-between[k], graph.nodes[members[k]].id),
+    )
+    return [members[k] for k in ranked[:BROKERS] if between[k] > 0]

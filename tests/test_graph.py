@@ -1,0 +1,290 @@
+"""Convergence analytics: the decoys a score must not reward, evidence paths, networks, lead
+expansion, exports, policy, and connected components on both engines."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from silobreak.cli import main
+from silobreak.graph.analyze import Analysis, analyze_graph, run_analysis
+from silobreak.graph.components import components, spark_components
+from silobreak.graph.expand import expand
+from silobreak.graph.model import load_graph
+from silobreak.ingest import IngestOptions, ingest_file
+from silobreak.model.records import Org
+from silobreak.policy import SYSTEM, Viewer
+from silobreak.resolve.run import resolve_store
+from silobreak.store import Store, open_store
+from tests.conftest import entity, write_jsonl
+
+ORGS = [
+    Org("registry", "government", "ke"),
+    Org("bank", "financial_institution", "ke"),
+    Org("wildlife", "government", "ke"),
+    Org("customs", "government", "ke"),
+    Org("police", "law_enforcement", "ke"),
+]
+
+
+def _load(store: Store, tmp: Path, org: str, dataset: str, rows: list[dict], **kw: str) -> None:
+    path = write_jsonl(tmp / f"{dataset}.json", rows)
+    options = IngestOptions(org, dataset, progress=False, **kw)  # type: ignore[arg-type]
+    result = ingest_file(store, path, options)
+    assert result.load is not None and not result.refused
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Store:
+    """A hand-made world: one convergent broker, a legitimate company known everywhere, a
+    repeat poacher, and two namesakes in different domains that resolution keeps apart."""
+    store = open_store(tmp_path / "ws")
+    for org in ORGS:
+        store.add_org(org)
+    broker = {"name": "Viktor Kasparian", "birthDate": "1971-03-02", "nationality": "ke"}
+    namesake_a = {"name": "Joseph Mwangi", "birthDate": "1960-01-01"}
+    namesake_b = {"name": "Joseph Mwangi", "birthDate": "1988-07-30"}
+    _load(
+        store,
+        tmp_path,
+        "registry",
+        "registry",
+        [
+            entity("P1", "Person", **broker),
+            entity("C1", "Company", name="Savanna Timber Ltd", jurisdiction="ke"),
+            entity("C2", "Company", name="Honest Grain Ltd", jurisdiction="ke"),
+            entity("D1", "Directorship", director="P1", organization="C1"),
+            entity("P9", "Person", name="Amina Clerk", birthDate="1980-02-02"),
+            entity("D2", "Directorship", director="P9", organization="C2"),
+        ],
+        marking="TLP:GREEN",
+        source_grade="A",
+    )
+    _load(
+        store,
+        tmp_path,
+        "bank",
+        "bank",
+        [
+            entity("P1", "Person", **broker),
+            entity("C2", "Company", name="Honest Grain Ltd", jurisdiction="ke"),
+            entity(
+                "STR1",
+                "Event",
+                name="Structured cash deposits",
+                involved="P1",
+                topics="crime.fin",
+                date="2026-05-01",
+            ),
+            *[
+                entity(f"T{n}", "Payment", payer="C2", beneficiary="P1", amount="100")
+                for n in range(3)
+            ],
+        ],
+        marking="TLP:AMBER",
+        source_grade="B",
+    )
+    seizures = [
+        entity("P1", "Person", **broker),
+        entity("C1", "Company", name="Savanna Timber Limited"),
+        entity("S1", "Event", name="Ivory seizure", involved=["P1", "C1"], topics="crime.env"),
+        entity("P5", "Person", name="Kamau Poacher", birthDate="1975-05-05"),
+        entity("NB", "Person", **namesake_b),
+        entity("SX", "Event", name="Pangolin scales", involved="NB", topics="crime.env"),
+    ]
+    seizures += [
+        entity(f"R{n}", "Event", name=f"Snare line {n}", involved="P5", topics="crime.env")
+        for n in range(5)
+    ]
+    _load(store, tmp_path, "wildlife", "seizures", seizures, marking="TLP:AMBER", source_grade="A")
+    _load(
+        store,
+        tmp_path,
+        "customs",
+        "customs",
+        [
+            entity("C1", "Company", name="SAVANNA TIMBER LTD", jurisdiction="ke"),
+            entity(
+                "K1", "Event", name="Undeclared medicines", involved="C1", topics="crime.traffick"
+            ),
+            entity("C2", "Company", name="Honest Grain Ltd", jurisdiction="ke"),
+        ],
+        marking="TLP:AMBER",
+        source_grade="B",
+    )
+    _load(
+        store,
+        tmp_path,
+        "police",
+        "police",
+        [
+            entity("NA", "Person", **namesake_a, topics="crime.boss"),
+            entity("G1", "Organization", name="Mwangi clan", topics="crime.boss"),
+            entity("M1", "Membership", member="NA", organization="G1"),
+        ],
+        marking="TLP:RED",
+        source_grade="A",
+    )
+    resolve_store(store)
+    return store
+
+
+def _analysis(store: Store, viewer: Viewer = SYSTEM) -> Analysis:
+    return analyze_graph(load_graph(store, viewer))
+
+
+def _by_name(analysis: Analysis) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for item in analysis.convergences:
+        out.setdefault(analysis.graph.nodes[item.node].name, []).append(item)
+    return out
+
+
+def test_convergence_rewards_domains_not_size(world: Store) -> None:
+    analysis = _analysis(world)
+    found = _by_name(analysis)
+    broker = found["Viktor Kasparian"][0]
+    assert {"financial_crime", "environmental_crime", "illicit_trade"} <= set(broker.domains)
+    assert analysis.convergences[0].node == broker.node  # the broker ranks first
+    assert set(broker.orgs) >= {"bank", "wildlife", "customs"}
+    # known to every registry and bank, involved in nothing: no convergence at all
+    assert "Honest Grain Ltd" not in found or found["Honest Grain Ltd"][0].score < 0.2
+    # five seizures, one domain: below the broker, and a quarter of one domain at most
+    poacher = found["Kamau Poacher"][0]
+    assert poacher.domains == ["environmental_crime"]
+    assert poacher.entity_score < 0.25 < broker.entity_score
+
+
+def test_namesakes_kept_apart_do_not_pool_their_domains(world: Store) -> None:
+    found = _by_name(_analysis(world))
+    twins = found["Joseph Mwangi"]
+    assert len(twins) == 2
+    assert sorted(tuple(t.domains) for t in twins) == [
+        ("environmental_crime",),
+        ("organized_crime",),
+    ]
+
+
+def test_every_domain_has_an_evidence_path_with_statements(world: Store) -> None:
+    analysis = _analysis(world)
+    company = _by_name(analysis)["Savanna Timber Ltd"][0]
+    evidence = {e.domain: e for e in company.evidence}
+    direct = evidence["illicit_trade"]
+    assert len(direct.path) == 2 and direct.topics[0].dataset == "customs"
+    through = evidence["financial_crime"]  # the director's structured deposits
+    names = [analysis.graph.nodes[n].name for n in through.path]
+    assert names[0] == "Savanna Timber Ltd" and "Viktor Kasparian" in names
+    kinds = [analysis.graph.edges[k].kind for k in through.edges]
+    assert "Directorship" in kinds and through.topics[0].topic == "crime.fin"
+    assert through.strength < evidence["illicit_trade"].strength
+
+
+def test_policy_shapes_the_graph(world: Store) -> None:
+    """The registry sees only its own and GREEN/CLEAR statements: no seizures, no STRs."""
+    analysis = _analysis(world, Viewer("registry"))
+    assert analysis.convergences == []
+    names = {n.name for n in analysis.graph.nodes}
+    assert "Ivory seizure" not in names and "Viktor Kasparian" in names
+
+
+def test_analyze_export_and_expand_commands(world: Store, tmp_path: Path) -> None:
+    workspace = world.workspace  # type: ignore[attr-defined]
+    world.close()
+    runner = CliRunner()
+    first = runner.invoke(main, ["--workspace", str(workspace), "analyze"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(main, ["--workspace", str(workspace), "analyze"])
+    assert "unchanged since the last run" in again.output
+    out = tmp_path / "conv.csv"
+    result = runner.invoke(
+        main, ["--workspace", str(workspace), "export", "convergence", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    with out.open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == [
+        "canonical_id",
+        "schema",
+        "name",
+        "score",
+        "domains",
+        "orgs",
+        "datasets",
+    ]
+    assert rows[0]["name"] == "Viktor Kasparian"
+    assert "environmental_crime" in rows[0]["domains"].split(";")
+    scores = [float(r["score"]) for r in rows]
+    assert scores == sorted(scores, reverse=True)
+    lead = tmp_path / "lead.json"
+    result = runner.invoke(
+        main,
+        ["--workspace", str(workspace), "expand", "seizures/S1", "--hops", "2", "--out", str(lead)],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(lead.read_text())
+    assert data["nodes"][0]["name"] == "Ivory seizure"
+    broker = next(n for n in data["nodes"] if n["name"] == "Viktor Kasparian")
+    assert broker["hops"] == 1 and broker["links"][0]["kind"] == "Event:involved"
+    assert lead.with_suffix(".svg").read_text().startswith("<svg")
+    assert "Viktor Kasparian" in lead.with_suffix(".html").read_text()
+
+
+def test_expansion_ranks_close_convergent_actors_first(world: Store) -> None:
+    analysis = _analysis(world)
+    start = next(i for i, n in enumerate(analysis.graph.nodes) if n.name == "Ivory seizure")
+    result = expand(analysis, start, hops=3)
+    names = [n["name"] for n in result["nodes"]]
+    assert names[0] == "Ivory seizure"
+    assert names.index("Viktor Kasparian") < names.index("Honest Grain Ltd")
+
+
+def test_stored_results_follow_the_viewer(world: Store) -> None:
+    run, recomputed = run_analysis(world, SYSTEM)
+    assert recomputed and run.convergent > 0
+    _, rows, networks = world.read_analysis(SYSTEM)
+    assert rows.num_rows == run.convergent and networks.num_rows == run.networks
+    _, theirs, _ = world.read_analysis(Viewer("registry"))
+    assert theirs.num_rows == 0  # the registry's view has not been analysed
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium")
+def test_interactive_page_draws_in_a_browser(world: Store, tmp_path: Path) -> None:
+    analysis = _analysis(world)
+    from silobreak.graph.render import html
+
+    start = next(i for i, n in enumerate(analysis.graph.nodes) if n.name == "Ivory seizure")
+    data = expand(analysis, start, hops=2)
+    page = tmp_path / "net.html"
+    page.write_text(html(data, "test"), encoding="utf-8")
+    dom = subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    drawn = dom.count("<circle") + dom.count("<rect")
+    assert drawn == len(data["nodes"])  # the script drew every node
+    assert dom.count("<line") == len(data["edges"])
+
+
+def test_components_on_spark_equal_the_embedded_ones() -> None:
+    pytest.importorskip("pyspark")
+    from silobreak.resolve.engines import SparkEngine
+
+    rng = random.Random(3)
+    nodes = 300
+    edges = [(rng.randrange(nodes), rng.randrange(nodes)) for _ in range(220)]
+    edges += [(k, k + 1) for k in range(250, 280)]  # a long chain needs several rounds
+    engine = SparkEngine()
+    try:
+        assert spark_components(engine.spark, nodes, edges) == components(nodes, edges)
+    finally:
+        engine.stop()
