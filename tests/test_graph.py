@@ -288,3 +288,25 @@ def test_components_on_spark_equal_the_embedded_ones() -> None:
         assert spark_components(engine.spark, nodes, edges) == components(nodes, edges)
     finally:
         engine.stop()
+
+
+def test_graph_build_on_spark_equals_the_embedded_one(world: Store) -> None:
+    pytest.importorskip("pyspark")
+    from silobreak.graph.spark_build import spark_graph_inputs
+    from silobreak.resolve.engines import SparkEngine
+
+    def normal(rows: list[dict]) -> list[dict]:
+        return [{k: ([] if v is None and k in LISTS else v) for k, v in r.items()} for r in rows]
+
+    engine = SparkEngine()
+    try:
+        for viewer in (SYSTEM, Viewer("bank")):
+            embedded = world.graph_inputs(viewer)
+            on_spark = spark_graph_inputs(engine.spark, world, viewer)
+            for name in ("nodes", "edges", "topics"):
+                assert normal(on_spark[name]) == normal(embedded[name].to_pylist()), name
+    finally:
+        engine.stop()
+
+
+LISTS = {"names", "labels", "schemata", "datasets", "orgs", "markings"}

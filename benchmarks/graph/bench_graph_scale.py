@@ -9,9 +9,10 @@ directorship, association, payments, event involvement), with a few hubs as real
 (payments cluster on popular accounts). It is ingested into a fresh workspace as one dataset,
 then timed separately: the graph's inputs read through policy (SQL), the in-memory graph,
 convergence propagation and scores, Leiden networks and brokers, embedded connected
-components, and the same components on Spark local mode (compared label by label; skipped
-above ``--spark-max-links``). Peak memory is the process tree's (``ps`` proportional set size
-sampled, Spark's JVM included). Resolution is not run: its scale is benchmarks/er/bench_scale.
+components; and on Spark local mode the graph build (edges compared with the embedded
+build) and the components (compared label by label), skipped above ``--spark-max-links``.
+Peak memory is the process tree's (proportional set size sampled, Spark's JVM included).
+Resolution is not run: its scale is benchmarks/er/bench_scale.
 """
 
 from __future__ import annotations
@@ -164,6 +165,28 @@ def run(actors: int, links_per: int, spark_max_links: int) -> dict[str, object]:
                 started = time.perf_counter()
                 graph = load_graph(store, SYSTEM)
                 out["graph_build_s"] = round(time.perf_counter() - started, 1)
+                if actors * links_per <= spark_max_links:
+                    from silobreak.graph.spark_build import spark_graph_inputs
+                    from silobreak.resolve.engines import SparkEngine
+
+                    engine = SparkEngine()
+                    try:
+                        started = time.perf_counter()
+                        built = spark_graph_inputs(engine.spark, store, SYSTEM)
+                        out["spark_graph_build_s"] = round(time.perf_counter() - started, 1)
+                        mine = store.graph_inputs(SYSTEM)["edges"]
+                        out["spark_edges_equal"] = [
+                            (r["source"], r["target"], r["kind"]) for r in built["edges"]
+                        ] == list(
+                            zip(
+                                mine.column("source").to_pylist(),
+                                mine.column("target").to_pylist(),
+                                mine.column("kind").to_pylist(),
+                                strict=True,
+                            )
+                        )
+                    finally:
+                        engine.stop()
             out["nodes"], out["edges"] = len(graph.nodes), len(graph.edges)
             started = time.perf_counter()
             analysis = analyze_graph(graph)

@@ -21,6 +21,7 @@ from silobreak.graph.model import Graph
 from silobreak.graph.score import FIRST_DOMAIN_WEIGHT, MIN_STRENGTH, decay, seeds
 
 MIN_ACTORS = 2
+LEIDEN_ITERATIONS = 4  # fixed, not "until stable": bounded cost on large graphs
 BROKER_NETWORKS = 100  # brokers are computed for the best networks only
 BROKER_CUTOFF = 6  # betweenness over paths of at most this many links (bounded cost)
 # Payments are many and mostly ordinary: they trace money (``finance trace``) but do not
@@ -51,7 +52,9 @@ def find_networks(graph: Graph, seed: int = 0) -> tuple[list[Network], list[int]
     into that list (-1 for none)."""
     g = to_igraph(graph)
     random.seed(seed)  # igraph's Leiden draws from Python's random module
-    parts = g.community_leiden(objective_function="modularity", weights="weight", n_iterations=-1)
+    parts = g.community_leiden(
+        objective_function="modularity", weights="weight", n_iterations=LEIDEN_ITERATIONS
+    )
     direct = seeds(graph)
     networks: list[Network] = []
     for members in parts:

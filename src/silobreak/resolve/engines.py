@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from silobreak.resolve.blocking import BLOCKING_LIMITS, record_keys
 from silobreak.resolve.compare import Comparison, compare_records, intern_levels
@@ -131,20 +132,19 @@ class SparkEngine:
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.driver.memory", os.environ.get("SILOBREAK_SPARK_DRIVER_MEMORY", "3g"))
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
             .getOrCreate()
         )
 
     def candidate_pairs(self, records: list[Record]) -> list[tuple[int, int]]:
-        table = _keys_table(records)
-        keys = self.spark.createDataFrame(
-            list(
-                zip(table.column("key").to_pylist(), table.column("rec").to_pylist(), strict=True)
-            ),
-            "key string, rec long",
-        )
-        keys.createOrReplaceTempView("keys")
-        rows = self.spark.sql(CANDIDATE_PAIRS, args=list(BLOCKING_LIMITS)).collect()
+        # Keys reach Spark as a Parquet file, not through the driver's socket: a million
+        # records make tens of millions of keys.
+        with tempfile.TemporaryDirectory(prefix="silobreak-keys-") as folder:
+            path = os.path.join(folder, "keys.parquet")
+            pq.write_table(_keys_table(records), path)
+            self.spark.read.parquet(path).createOrReplaceTempView("keys")
+            rows = self.spark.sql(CANDIDATE_PAIRS, args=list(BLOCKING_LIMITS)).collect()
         return [(int(row[0]), int(row[1])) for row in rows]
 
     def compare(self, records: list[Record], pairs: list[tuple[int, int]]) -> list[Comparison]:
