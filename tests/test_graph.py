@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from silobreak.cli import main
 from silobreak.graph.analyze import Analysis, analyze_graph, run_analysis
 from silobreak.graph.components import components, spark_components
-from silobreak.graph.expand import expand
+from silobreak.graph.expand import analysis_scores, expand
 from silobreak.graph.model import load_graph
 from silobreak.ingest import IngestOptions, ingest_file
 from silobreak.model.records import Org
@@ -239,7 +239,7 @@ def test_analyze_export_and_expand_commands(world: Store, tmp_path: Path) -> Non
 def test_expansion_ranks_close_convergent_actors_first(world: Store) -> None:
     analysis = _analysis(world)
     start = next(i for i, n in enumerate(analysis.graph.nodes) if n.name == "Ivory seizure")
-    result = expand(analysis, start, hops=3)
+    result = expand(analysis.graph, analysis_scores(analysis), start, hops=3)
     names = [n["name"] for n in result["nodes"]]
     assert names[0] == "Ivory seizure"
     assert names.index("Viktor Kasparian") < names.index("Honest Grain Ltd")
@@ -260,7 +260,7 @@ def test_interactive_page_draws_in_a_browser(world: Store, tmp_path: Path) -> No
     from silobreak.graph.render import html
 
     start = next(i for i, n in enumerate(analysis.graph.nodes) if n.name == "Ivory seizure")
-    data = expand(analysis, start, hops=2)
+    data = expand(analysis.graph, analysis_scores(analysis), start, hops=2)
     page = tmp_path / "net.html"
     page.write_text(html(data, "test"), encoding="utf-8")
     dom = subprocess.run(

@@ -12,6 +12,7 @@ from silobreak.cli.context import CliContext
 from silobreak.cli.dataset import dataset_group
 from silobreak.cli.demo import demo_command
 from silobreak.cli.export import export_group
+from silobreak.cli.finance import finance_group
 from silobreak.cli.ingest import ingest_command
 from silobreak.cli.names import names_group
 from silobreak.cli.org import org_group
@@ -61,6 +62,7 @@ for command in (
     entity_command,
     analyze_command,
     expand_command,
+    finance_group,
     scenario_group,
     report_command,
     demo_command,

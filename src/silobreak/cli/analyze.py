@@ -10,7 +10,7 @@ from rich.table import Table
 
 from silobreak.cli.context import CliContext, console, pass_ctx
 from silobreak.graph.analyze import analyze_graph, run_analysis
-from silobreak.graph.expand import DEFAULT_HOPS, expand
+from silobreak.graph.expand import DEFAULT_HOPS, analysis_scores, expand, stored_scores
 from silobreak.graph.model import load_graph
 from silobreak.graph.render import html, svg
 from silobreak.resolve.entity import find_record_keys
@@ -76,6 +76,7 @@ def expand_command(ctx: CliContext, entity: str, hops: int, out: Path | None) ->
     """The network around ENTITY (canonical id, DATASET/ENTITY_ID or entity id), ranked."""
     with ctx.store(read_only=True) as store:
         graph = load_graph(store, ctx.viewer)
+        run, stored, _ = store.read_analysis(ctx.viewer)
         start = graph.index.get(entity)
         if start is None:
             keys = set(find_record_keys(store, ctx.viewer, entity))
@@ -86,7 +87,10 @@ def expand_command(ctx: CliContext, entity: str, hops: int, out: Path | None) ->
             start = next((graph.index[c] for c in sorted(found) if c in graph.index), None)
     if start is None:
         raise click.ClickException(f"no entity {entity!r} visible in the graph")
-    result = expand(analyze_graph(graph), start, hops)
+    # The stored scores when `analyze` ran on these inputs; otherwise score now.
+    fresh = run is not None and run.nodes == len(graph.nodes) and run.edges == len(graph.edges)
+    scores = stored_scores(graph, stored) if fresh else analysis_scores(analyze_graph(graph))
+    result = expand(graph, scores, start, hops)
     title = f"Around {graph.nodes[start].name} ({hops} hops)"
     text = json.dumps(result, ensure_ascii=False, indent=2, default=str)
     if out is None:

@@ -11,17 +11,41 @@ from __future__ import annotations
 import heapq
 from typing import Any
 
+import pyarrow as pa
+
 from silobreak.graph.analyze import Analysis
+from silobreak.graph.model import Graph
 from silobreak.graph.score import decay
 
 DEFAULT_HOPS = 2
 MAX_NODES = 300
 
 
-def expand(analysis: Analysis, start: int, hops: int = DEFAULT_HOPS) -> dict[str, Any]:
+# node index -> (convergence score, domains)
+Scores = dict[int, tuple[float, list[str]]]
+
+
+def analysis_scores(analysis: Analysis) -> Scores:
+    return {c.node: (c.score, c.domains) for c in analysis.convergences}
+
+
+def stored_scores(graph: Graph, table: pa.Table) -> Scores:
+    """Scores from a stored analysis (``Store.read_analysis``): no need to score again."""
+    out: Scores = {}
+    for node_id, score, domains in zip(
+        table.column("canonical_id").to_pylist(),
+        table.column("score").to_pylist(),
+        table.column("domains").to_pylist(),
+        strict=True,
+    ):
+        index = graph.index.get(node_id)
+        if index is not None:
+            out[index] = (score, domains)
+    return out
+
+
+def expand(graph: Graph, scores: Scores, start: int, hops: int = DEFAULT_HOPS) -> dict[str, Any]:
     """The network around node ``start``, ranked, with paths (JSON-ready)."""
-    graph = analysis.graph
-    scores = analysis.by_node()
     strength = {start: 1.0}
     depth = {start: 0}
     back: dict[int, tuple[int, int]] = {}
@@ -40,7 +64,7 @@ def expand(analysis: Analysis, start: int, hops: int = DEFAULT_HOPS) -> dict[str
 
     def relevance(node: int) -> float:
         found = scores.get(node)
-        return strength[node] * (0.1 + (found.score if found else 0.0))
+        return strength[node] * (0.1 + (found[0] if found else 0.0))
 
     ranked = sorted(strength, key=lambda n: (n != start, -relevance(n), graph.nodes[n].id))
     kept = ranked[:MAX_NODES]
@@ -62,16 +86,16 @@ def expand(analysis: Analysis, start: int, hops: int = DEFAULT_HOPS) -> dict[str
                 "hops": depth[node],
                 "path_strength": round(strength[node], 4),
                 "relevance": round(relevance(node), 4),
-                "score": found.score if found else 0.0,
-                "domains": found.domains if found else sorted({t.domain for t in item.topics}),
+                "score": found[0] if found else 0.0,
+                "domains": found[1] if found else sorted({t.domain for t in item.topics}),
                 "datasets": item.datasets,
                 "orgs": item.orgs,
                 "path": [graph.nodes[p].id for p in reversed(path)],
-                "links": [_edge(analysis, k) for k in reversed(links)],
+                "links": [_edge(graph, k) for k in reversed(links)],
             }
         )
     edges = [
-        _edge(analysis, k)
+        _edge(graph, k)
         for k, edge in enumerate(graph.edges)
         if edge.source in chosen and edge.target in chosen
     ]
@@ -84,8 +108,7 @@ def expand(analysis: Analysis, start: int, hops: int = DEFAULT_HOPS) -> dict[str
     }
 
 
-def _edge(analysis: Analysis, k: int) -> dict[str, Any]:
-    graph = analysis.graph
+def _edge(graph: Graph, k: int) -> dict[str, Any]:
     edge = graph.edges[k]
     return {
         "source": graph.nodes[edge.source].id,

@@ -15,8 +15,7 @@ from typing import Any
 from jinja2 import Environment, select_autoescape
 
 from silobreak import __version__
-from silobreak.graph.analyze import analyze_graph
-from silobreak.graph.expand import expand
+from silobreak.graph.expand import expand, stored_scores
 from silobreak.graph.model import load_graph
 from silobreak.graph.render import svg
 from silobreak.model.taxonomy import taxonomy
@@ -123,7 +122,8 @@ def _convergence(
     run, rows, nets = store.read_analysis(viewer)
     if run is None:
         return None
-    analysis = analyze_graph(load_graph(store, viewer))
+    graph = load_graph(store, viewer)
+    scores = stored_scores(graph, rows)
     shown = []
     for row in rows.slice(0, top).to_pylist():
         explained = json.loads(row["explanation"])
@@ -131,10 +131,10 @@ def _convergence(
     pictures = []
     for net in nets.slice(0, networks).to_pylist():
         broker = net["brokers"][0] if net["brokers"] else net["members"][0]
-        start = analysis.graph.index.get(broker)
+        start = graph.index.get(broker)
         if start is None:
             continue
-        data = expand(analysis, start, hops=2)
+        data = expand(graph, scores, start, hops=2)
         members = set(net["members"])
         data["nodes"] = [n for n in data["nodes"] if n["id"] in members]
         kept = {n["id"] for n in data["nodes"]}

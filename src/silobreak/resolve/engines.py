@@ -3,8 +3,9 @@
 Both engines run the same blocking SQL (``resolve/sql.py``) and the same Python comparison
 (``compare.py``); model estimation and clustering then run on the driver with the same code.
 So for the same records they produce the same candidate pairs, the same comparisons and the
-same clusters. ``duckdb`` runs in process; ``spark`` distributes blocking (Spark SQL) and
-comparison (Python workers) over a Spark cluster (``local[*]`` unless a master URL is given).
+same clusters. ``duckdb`` runs on this machine (comparisons in forked workers); ``spark``
+distributes blocking (Spark SQL) and comparison (Python workers) over a Spark cluster
+(``local[2]`` unless a master URL is given).
 """
 
 from __future__ import annotations
@@ -47,9 +48,13 @@ def _keys_table(records: list[Record]) -> pa.Table:
 
 
 class DuckDBEngine:
-    """In process: DuckDB for the blocking join, Python for comparisons."""
+    """DuckDB for the blocking join, forked Python workers for comparisons (one per core,
+    ``SILOBREAK_WORKERS`` to change)."""
 
     name = "duckdb"
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers or int(os.environ.get("SILOBREAK_WORKERS", os.cpu_count() or 1))
 
     def candidate_pairs(self, records: list[Record]) -> list[tuple[int, int]]:
         # Bounded as the store is (SILOBREAK_DUCKDB_MEMORY): a large join spills to disk.
@@ -63,9 +68,6 @@ class DuckDBEngine:
             rows = con.sql(CANDIDATE_PAIRS, params=list(BLOCKING_LIMITS)).fetchall()
             con.close()
         return [(int(i), int(j)) for i, j in rows]
-
-    def __init__(self, workers: int | None = None):
-        self.workers = workers or int(os.environ.get("SILOBREAK_WORKERS", os.cpu_count() or 1))
 
     def compare(self, records: list[Record], pairs: list[tuple[int, int]]) -> list[Comparison]:
         """Compare in worker processes when there is enough work to share.

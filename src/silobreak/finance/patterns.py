@@ -1,0 +1,317 @@
+"""Laundering typologies found without labels, each finding explainable on its own.
+
+Every finding names its type, the accounts and transactions in it, its time window, the
+amount moved and a score in (0, 1]. The rules (``PatternConfig``, defaults below) are the
+typologies' textbook shapes; all windows are on transaction time, and every multi-hop shape
+is *time-respecting* (each hop after the previous one), so money that could not have flowed
+that way is never chained.
+
+- **fan-out / fan-in**: one account pays (receives from) at least ``fan`` distinct
+  counterparties within ``window``; score = distinct / (2 x fan), capped at 1.
+- **structuring**: at least ``structuring_count`` deposits into one account within
+  ``window``, each just under the reporting ``threshold`` (within ``band`` of it).
+- **cycle**: money leaves an account and comes back through 2 to ``max_cycle`` hops within
+  ``window``, each hop keeping at least half of the first amount; score = smallest / largest
+  amount.
+- **scatter-gather**: one account pays ``fan`` or more intermediaries that each pay the same
+  final account later within ``window``.
+- **gather-scatter**: ``fan`` or more sources pay one account that then pays ``fan`` or more
+  targets within ``window``.
+- **rapid in-out**: an account passes on at least ``pass_share`` of a received amount within
+  ``rapid``; score grows as the delay shrinks.
+- **layering chain**: a time-respecting path of at least ``chain`` hops, each within
+  ``chain_gap`` of the previous, each keeping ``pass_share`` to 100% of the previous amount
+  (fees come off, nothing is added).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from silobreak.finance.transactions import Transaction
+
+TYPES = (
+    "fan_out",
+    "fan_in",
+    "structuring",
+    "cycle",
+    "scatter_gather",
+    "gather_scatter",
+    "rapid_in_out",
+    "layering_chain",
+)
+
+
+@dataclass(frozen=True)
+class PatternConfig:
+    window: timedelta = timedelta(days=7)
+    fan: int = 5
+    threshold: float = 10_000.0
+    band: float = 0.1
+    structuring_count: int = 3
+    max_cycle: int = 5
+    rapid: timedelta = timedelta(hours=24)
+    pass_share: float = 0.8
+    chain: int = 4
+    chain_gap: timedelta = timedelta(hours=72)
+    max_steps: int = 5_000  # search steps per starting transaction (bounded cost)
+
+
+@dataclass(frozen=True)
+class Finding:
+    type: str
+    accounts: tuple[str, ...]
+    transactions: tuple[str, ...]
+    start: datetime
+    end: datetime
+    amount: float
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "accounts": list(self.accounts),
+            "transactions": list(self.transactions),
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "amount": round(self.amount, 2),
+            "score": round(self.score, 4),
+        }
+
+
+class Ledger:
+    """Transactions indexed by account, in time order."""
+
+    def __init__(self, transactions: list[Transaction]):
+        self.transactions = sorted(transactions, key=lambda t: (t.timestamp, t.id))
+        self.outgoing: dict[str, list[Transaction]] = defaultdict(list)
+        self.incoming: dict[str, list[Transaction]] = defaultdict(list)
+        for tx in self.transactions:
+            self.outgoing[tx.source].append(tx)
+            self.incoming[tx.target].append(tx)
+        self._out_times = {a: [t.timestamp for t in txs] for a, txs in self.outgoing.items()}
+
+    def out_after(self, account: str, after: datetime, until: datetime) -> list[Transaction]:
+        """Payments from ``account`` strictly after ``after`` and no later than ``until``."""
+        times = self._out_times.get(account)
+        if not times:
+            return []
+        lo = bisect.bisect_right(times, after)
+        hi = bisect.bisect_right(times, until)
+        return self.outgoing[account][lo:hi]
+
+
+def find_patterns(
+    transactions: list[Transaction], config: PatternConfig | None = None
+) -> list[Finding]:
+    """Every finding of every type, strongest first within each type."""
+    config = config or PatternConfig()
+    ledger = Ledger(transactions)
+    found: list[Finding] = []
+    for detect in (
+        fans,
+        structuring,
+        cycles,
+        scatter_gather,
+        gather_scatter,
+        rapid_in_out,
+        layering_chains,
+    ):
+        found.extend(detect(ledger, config))
+    found.sort(key=lambda f: (TYPES.index(f.type), -f.score, f.start, f.transactions))
+    return found
+
+
+def _finding(kind: str, txs: list[Transaction], accounts: list[str], score: float) -> Finding:
+    ordered = sorted(txs, key=lambda t: (t.timestamp, t.id))
+    return Finding(
+        kind,
+        tuple(dict.fromkeys(accounts)),
+        tuple(t.id for t in ordered),
+        ordered[0].timestamp,
+        ordered[-1].timestamp,
+        sum(t.amount for t in ordered),
+        min(1.0, score),
+    )
+
+
+def _windows(
+    txs: list[Transaction], window: timedelta, key: str, minimum: int
+) -> Iterator[list[Transaction]]:
+    """Maximal non-overlapping windows in which ``key`` takes ``minimum`` distinct values."""
+    start = 0
+    counts: Counter[str] = Counter()
+    for end, tx in enumerate(txs):
+        counts[getattr(tx, key)] += 1
+        while tx.timestamp - txs[start].timestamp > window:
+            old = getattr(txs[start], key)
+            counts[old] -= 1
+            if not counts[old]:
+                del counts[old]
+            start += 1
+        closes = end + 1 == len(txs) or txs[end + 1].timestamp - txs[start].timestamp > window
+        if len(counts) >= minimum and closes:
+            yield txs[start : end + 1]
+            start, counts = end + 1, Counter()
+
+
+def fans(ledger: Ledger, config: PatternConfig) -> Iterator[Finding]:
+    for kind, index, other in (
+        ("fan_out", ledger.outgoing, "target"),
+        ("fan_in", ledger.incoming, "source"),
+    ):
+        for account, txs in index.items():
+            for group in _windows(txs, config.window, other, config.fan):
+                parties = sorted({getattr(t, other) for t in group})
+                yield _finding(kind, group, [account, *parties], len(parties) / (2 * config.fan))
+
+
+def structuring(ledger: Ledger, config: PatternConfig) -> Iterator[Finding]:
+    low = config.threshold * (1 - config.band)
+    for account, txs in ledger.incoming.items():
+        under = [t for t in txs if low <= t.amount < config.threshold]
+        if len(under) < config.structuring_count:
+            continue
+        # distinct "ids" make every deposit count, whoever made it
+        for group in _windows(under, config.window, "id", config.structuring_count):
+            sources = sorted({t.source for t in group})
+            yield _finding(
+                "structuring",
+                group,
+                [account, *sources],
+                len(group) / (2 * config.structuring_count),
+            )
+
+
+def cycles(ledger: Ledger, config: PatternConfig) -> Iterator[Finding]:
+    seen: set[frozenset[str]] = set()
+    for first in ledger.transactions:
+        home, deadline = first.source, first.timestamp + config.window
+        steps = 0
+        stack: list[list[Transaction]] = [[first]]
+        while stack and steps < config.max_steps:
+            path = stack.pop()
+            last = path[-1]
+            for nxt in ledger.out_after(last.target, last.timestamp, deadline):
+                steps += 1
+                if nxt.amount < 0.5 * first.amount or nxt.amount > 1.1 * first.amount:
+                    continue
+                if nxt.target == home:
+                    ids = frozenset(t.id for t in (*path, nxt))
+                    if ids not in seen:
+                        seen.add(ids)
+                        hops = [*path, nxt]
+                        amounts = [t.amount for t in hops]
+                        yield _finding(
+                            "cycle",
+                            hops,
+                            [t.source for t in hops],
+                            min(amounts) / max(amounts),
+                        )
+                elif len(path) + 1 < config.max_cycle and nxt.target not in {
+                    t.source for t in path
+                }:
+                    stack.append([*path, nxt])
+
+
+def scatter_gather(ledger: Ledger, config: PatternConfig) -> Iterator[Finding]:
+    for account, outs in ledger.outgoing.items():
+        if len({t.target for t in outs}) < config.fan:
+            continue
+        via: dict[str, dict[str, list[Transaction]]] = defaultdict(dict)
+        for out in outs:
+            for onward in ledger.out_after(
+                out.target, out.timestamp, out.timestamp + config.window
+            ):
+                if onward.target in (account, out.target):
+                    continue
+                legs = via[onward.target].setdefault(out.target, [])
+                legs.extend(t for t in (out, onward) if t not in legs)
+        for final, middles in via.items():
+            if len(middles) >= config.fan:
+                txs = [t for legs in middles.values() for t in legs]
+                yield _finding(
+                    "scatter_gather",
+                    txs,
+                    [account, *sorted(middles), final],
+                    len(middles) / (2 * config.fan),
+                )
+
+
+def gather_scatter(ledger: Ledger, config: PatternConfig) -> Iterator[Finding]:
+    for account, ins in ledger.incoming.items():
+        if len({t.source for t in ins}) < config.fan:
+            continue
+        for group in _windows(ins, config.window, "source", config.fan):
+            begin = group[0].timestamp
+            outs = ledger.out_after(account, begin, begin + config.window)
+            targets = {t.target for t in outs}
+            if len(targets) >= config.fan:
+                sources = sorted({t.source for t in group})
+                yield _finding(
+                    "gather_scatter",
+                    [*group, *outs],
+                    [*sources, account, *sorted(targets)],
+                    min(len(sources), len(targets)) / (2 * config.fan),
+                )
+
+
+def rapid_in_out(ledger: Ledger, config: PatternConfig) -> Iterator[Finding]:
+    for account, ins in ledger.incoming.items():
+        used: set[str] = set()
+        for received in ins:
+            low = config.pass_share * received.amount
+            for sent in ledger.out_after(
+                account, received.timestamp, received.timestamp + config.rapid
+            ):
+                if sent.id not in used and low <= sent.amount <= received.amount:
+                    used.add(sent.id)
+                    delay = (sent.timestamp - received.timestamp) / config.rapid
+                    yield _finding(
+                        "rapid_in_out",
+                        [received, sent],
+                        [received.source, account, sent.target],
+                        1.0 - 0.5 * delay,
+                    )
+                    break
+
+
+def layering_chains(ledger: Ledger, config: PatternConfig) -> Iterator[Finding]:
+    """Maximal chains only: a chain contained in a longer one found is not reported again."""
+    covered: set[str] = set()
+    for first in ledger.transactions:
+        if first.id in covered:
+            continue
+        best: list[Transaction] = []
+        steps = 0
+        stack: list[list[Transaction]] = [[first]]
+        while stack and steps < config.max_steps:
+            path = stack.pop()
+            last = path[-1]
+            extended = False
+            visited = {t.source for t in path} | {last.target}
+            for nxt in ledger.out_after(
+                last.target, last.timestamp, last.timestamp + config.chain_gap
+            ):
+                steps += 1
+                if nxt.target in visited:
+                    continue
+                if config.pass_share * last.amount <= nxt.amount <= last.amount:
+                    stack.append([*path, nxt])
+                    extended = True
+            if not extended and len(path) > len(best):
+                best = path
+        if len(best) >= config.chain:
+            covered.update(t.id for t in best)
+            kept = best[-1].amount / best[0].amount
+            yield _finding(
+                "layering_chain",
+                best,
+                [best[0].source, *(t.target for t in best)],
+                min(1.0, len(best) / (2 * config.chain)) * (0.5 + 0.5 * kept),
+            )
