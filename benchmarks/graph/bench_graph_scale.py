@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import random
 import shutil
 import sys
@@ -39,6 +40,9 @@ from silobreak.model.records import Org
 from silobreak.policy import SYSTEM
 from silobreak.store import open_store
 
+# The graph's SQL aggregates lists per link (datasets, organizations, markings); at millions
+# of links they need more than the store's 512MB default, which an analysis host can spare.
+os.environ.setdefault("SILOBREAK_DUCKDB_MEMORY", "4GB")
 TOPICS = ("crime.env", "crime.fin", "crime.traffick", "crime.cyber", "role.pep", "crime.boss")
 
 

@@ -112,13 +112,18 @@ class DuckDBLoadSession(LoadSession):
         keeping the schema already in the store, or else the one of the earliest line.
         """
         con, dataset = self.con, self.defaults.dataset
+        # Two steps, so that a load of millions of entities stays within the memory limit:
+        # plain aggregates (which spill to disk) find the few entities with several schemata,
+        # and only those are gathered into lists.
         conflicts = con.execute(
             "WITH seen AS (SELECT entity_id, schema, min(line) AS line FROM _staging "
             "GROUP BY ALL UNION ALL SELECT DISTINCT t.entity_id, t.schema, -1 AS line "
             "FROM statements t SEMI JOIN (SELECT DISTINCT entity_id FROM _staging) s "
-            "ON t.entity_id = s.entity_id WHERE t.dataset = ?) "
-            "SELECT entity_id, list(schema ORDER BY line), list(line ORDER BY line) FROM seen "
-            "GROUP BY entity_id HAVING count(DISTINCT schema) > 1",
+            "ON t.entity_id = s.entity_id WHERE t.dataset = ?), "
+            "multi AS (SELECT entity_id FROM (SELECT DISTINCT entity_id, schema FROM seen) "
+            "GROUP BY entity_id HAVING count(*) > 1) "
+            "SELECT s.entity_id, list(s.schema ORDER BY s.line), list(s.line ORDER BY s.line) "
+            "FROM seen s SEMI JOIN multi m ON s.entity_id = m.entity_id GROUP BY s.entity_id",
             [dataset],
         ).fetchall()
         merged: dict[str, list[str | None]] = {"entity_id": [], "schema": []}
