@@ -6,7 +6,8 @@ entity formula of ``score.py`` over its members: for each domain the strongest d
 evidence any member carries, breadth over those, independence over the organizations and
 sectors that report them. Brokers are the members with the highest betweenness inside the
 network (shortest paths weighted by ``-log(decay)``): the people and companies through which
-its domains connect.
+its domains connect (in networks of more than 2,000 nodes, where betweenness would cost too
+much, the members with the most weighted links).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from silobreak.graph.score import FIRST_DOMAIN_WEIGHT, MIN_STRENGTH, decay, seed
 MIN_ACTORS = 2
 LEIDEN_ITERATIONS = 4  # fixed, not "until stable": bounded cost on large graphs
 BROKER_NETWORKS = 100  # brokers are computed for the best networks only
-BROKER_CUTOFF = 6  # betweenness over paths of at most this many links (bounded cost)
+BROKER_CUTOFF = 6  # betweenness over paths no longer than this (in -log(decay) units)
+BROKER_MAX_NODES = 2_000  # larger networks rank brokers by weighted degree instead
 # Payments are many and mostly ordinary: they trace money (``finance trace``) but do not
 # define who belongs to which network.
 COMMUNITY_WEIGHT = {"Payment": 0.0}
@@ -101,7 +103,11 @@ def find_networks(graph: Graph, seed: int = 0) -> tuple[list[Network], list[int]
 
 def _brokers(g: ig.Graph, members: list[int], graph: Graph) -> list[int]:
     sub = g.subgraph(members)
-    between = sub.betweenness(weights="distance", cutoff=BROKER_CUTOFF)
+    if len(members) > BROKER_MAX_NODES:
+        # Betweenness costs nodes x links: in a very large community rank by weighted degree.
+        between = sub.strength(weights="weight")
+    else:
+        between = sub.betweenness(weights="distance", cutoff=BROKER_CUTOFF)
     ranked = sorted(
         (k for k in range(len(members)) if graph.nodes[members[k]].actor),
         key=lambda k: (-between[k], graph.nodes[members[k]].id),
