@@ -294,7 +294,7 @@ def test_address_and_birth_date_keys_pair_records_whose_names_differ() -> None:
         _rec("e/1", "Person", {"Sidney Hall"}, addresses={"5 Nile Street, Cairo"}),
     ]
     pairs = DuckDBEngine().candidate_pairs(records)
-    assert (0, 1) in pairs  # the postcode is rare: one shared key is enough
+    assert (0, 1) in pairs  # the postcode is rare: one common key is enough
     assert (2, 3) in pairs  # a rare birth date
     assert (3, 4) in pairs  # two name parts
     assert (0, 2) not in pairs and (1, 4) not in pairs
