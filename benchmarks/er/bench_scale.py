@@ -17,23 +17,24 @@ precision, recall, F1.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import random
 import resource
 import subprocess
 import sys
-import threading
 import time
 from collections import defaultdict
 from datetime import date
 from itertools import combinations
-
-import psutil
+from pathlib import Path
 
 from silobreak.resolve.engines import make_engine
 from silobreak.resolve.records import Record
 from silobreak.resolve.run import resolve_records
+
+# the benchmarks folder, for the memory sampler the scale benchmarks share
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from memory import TreeMemory
 
 _ONSETS = (*"bcdfghjklmnprstvz", "br", "ch", "dr", "kh", "sh", "st", "tr")
 _VOWELS = ["a", "e", "i", "o", "u", "a", "e", "i", "o", "ia", "ou"]
@@ -114,34 +115,6 @@ def people(n_records: int, seed: int = 1) -> tuple[list[Record], list[int]]:
             truth.append(person)
         person += 1
     return records, truth
-
-
-class TreeMemory:
-    """Peak memory of this process and its children (comparison workers, Spark's JVM and
-    Python workers): the sum of their proportional set sizes, sampled twice a second, so
-    that pages shared after a fork count once."""
-
-    def __init__(self) -> None:
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        me = psutil.Process()
-        while not self._stop.wait(0.5):
-            total = 0
-            for proc in [me, *me.children(recursive=True)]:
-                with contextlib.suppress(psutil.Error):
-                    total += proc.memory_full_info().pss
-            self.peak = max(self.peak, total)
-
-    def __enter__(self) -> TreeMemory:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def run_one(size: int, engine_name: str) -> dict[str, object]:

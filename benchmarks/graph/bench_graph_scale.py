@@ -18,19 +18,16 @@ Resolution is not run: its scale is benchmarks/er/bench_scale.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import random
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import orjson
-import psutil
 
 from silobreak.graph.analyze import analyze_graph
 from silobreak.graph.components import components, spark_components
@@ -40,36 +37,14 @@ from silobreak.model.records import Org
 from silobreak.policy import SYSTEM
 from silobreak.store import open_store
 
+# the benchmarks folder, for the memory sampler the scale benchmarks share
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from memory import TreeMemory
+
 # The graph's SQL aggregates lists per link (datasets, organizations, markings); at millions
 # of links they need more than the store's 512MB default, which an analysis host can spare.
 os.environ.setdefault("SILOBREAK_DUCKDB_MEMORY", "4GB")
 TOPICS = ("crime.env", "crime.fin", "crime.traffick", "crime.cyber", "role.pep", "crime.boss")
-
-
-class TreeMemory:
-    """Peak summed proportional set size of this process and its children."""
-
-    def __init__(self) -> None:
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        me = psutil.Process()
-        while not self._stop.wait(0.5):
-            total = 0
-            for proc in [me, *me.children(recursive=True)]:
-                with contextlib.suppress(psutil.Error):
-                    total += proc.memory_full_info().pss
-            self.peak = max(self.peak, total)
-
-    def __enter__(self) -> TreeMemory:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def write_world(path: Path, actors: int, links_per: int, seed: int = 5) -> int:

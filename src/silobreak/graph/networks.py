@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import igraph as ig
 
 from silobreak.graph.model import Graph
-from silobreak.graph.score import FIRST_DOMAIN_WEIGHT, MIN_STRENGTH, decay, seeds
+from silobreak.graph.score import MIN_STRENGTH, breadth, decay, independence, seeds
 
 MIN_ACTORS = 2
 LEIDEN_ITERATIONS = 4  # fixed, not "until stable": bounded cost on large graphs
@@ -76,17 +76,13 @@ def find_networks(graph: Graph, seed: int = 0) -> tuple[list[Network], list[int]
             continue
         orgs.update(o for m in actors for o in graph.nodes[m].orgs)
         sectors = {graph.sectors.get(o, o) for o in orgs}
-        breadth = FIRST_DOMAIN_WEIGHT * strengths[0] + sum(
-            s * 0.5 ** (k - 1) for k, s in enumerate(strengths[1:], start=1)
-        )
-        independence = 1.0 - 1.0 / (1.0 + (len(orgs) + len(sectors)) / 2.0)
         networks.append(
             Network(
                 "",
                 sorted(members),
                 dict(sorted(domains.items())),
                 sorted(orgs),
-                round(breadth * independence, 6),
+                round(breadth(strengths) * independence(orgs, sectors), 6),
                 [],
             )
         )

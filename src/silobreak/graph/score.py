@@ -183,9 +183,6 @@ def _convergence(
     graph: Graph, index: int, found: list[DomainEvidence], now: datetime | None
 ) -> Convergence:
     strengths = [e.strength for e in found]
-    breadth = FIRST_DOMAIN_WEIGHT * strengths[0] + sum(
-        s * 0.5 ** (k - 1) for k, s in enumerate(strengths[1:], start=1)
-    )
     orgs: set[str] = set(graph.nodes[index].orgs)
     datasets: set[str] = set(graph.nodes[index].datasets)
     latest: datetime | None = None
@@ -200,22 +197,34 @@ def _convergence(
             datasets.update(edge.datasets)
             latest = _later(latest, edge.last_seen)
     sectors = {graph.sectors.get(org, org) for org in orgs}
-    independence = 1.0 - 1.0 / (1.0 + (len(orgs) + len(sectors)) / 2.0)
     recency = 1.0
     if now is not None and latest is not None:
         age = max((now - latest).total_seconds() / 86400.0, 0.0)
         recency = 0.5 + 0.5 * 2.0 ** (-age / HALF_LIFE_DAYS)
+    spread, apart = breadth(strengths), independence(orgs, sectors)
     return Convergence(
         index,
-        round(breadth * independence * recency, 6),
-        breadth,
-        independence,
+        round(spread * apart * recency, 6),
+        spread,
+        apart,
         recency,
         found,
         sorted(orgs),
         sorted(sectors),
         sorted(datasets),
     )
+
+
+def breadth(strengths: list[float]) -> float:
+    """0.25 s1 + s2 + s3/2 + s4/4 + ... over strengths sorted in decreasing order."""
+    return FIRST_DOMAIN_WEIGHT * strengths[0] + sum(
+        s * 0.5 ** (k - 1) for k, s in enumerate(strengths[1:], start=1)
+    )
+
+
+def independence(orgs: set[str], sectors: set[str]) -> float:
+    """1 - 1/(1 + (organizations + sectors)/2): one organization alone halves a score."""
+    return 1.0 - 1.0 / (1.0 + (len(orgs) + len(sectors)) / 2.0)
 
 
 def _later(a: datetime | None, b: datetime | None) -> datetime | None:

@@ -17,13 +17,12 @@ import pyarrow.parquet as pq
 
 from silobreak.policy.viewer import Viewer
 from silobreak.store.base import Store
-from silobreak.store.duckdb_graph import edge_specs
+from silobreak.store.duckdb_graph import LABEL_SQL, edge_specs
 
-_NODES = """
+_NODES = f"""
 SELECT node, array_sort(collect_set(schema)) AS schemata,
        array_sort(collect_set(CASE WHEN prop = 'name' THEN value END)) AS names,
-       array_sort(collect_set(CASE WHEN prop IN ('iban', 'accountNumber', 'publicKey',
-           'username', 'email', 'imoNumber', 'registrationNumber') THEN value END)) AS labels,
+       array_sort(collect_set(CASE WHEN prop IN ({LABEL_SQL}) THEN value END)) AS labels,
        array_sort(collect_set(dataset)) AS datasets,
        array_sort(collect_set(org)) AS orgs,
        count(DISTINCT dataset, entity_id) AS records,

@@ -24,6 +24,18 @@ from followthemoney import model
 from silobreak.policy.rules import statement_predicate
 from silobreak.policy.viewer import Viewer
 
+# Properties that label a node without a name (an account's IBAN, a wallet's key).
+LABEL_PROPS = (
+    "iban",
+    "accountNumber",
+    "publicKey",
+    "username",
+    "email",
+    "imoNumber",
+    "registrationNumber",
+)
+LABEL_SQL = ", ".join(f"'{p}'" for p in LABEL_PROPS)
+
 
 def edge_specs() -> pa.Table:
     """FtM's relationship schemata and their source and target properties."""
@@ -58,11 +70,10 @@ def graph_inputs(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> dict[str, pa
     )
     try:
         nodes = cur.sql(
-            """SELECT node, list(DISTINCT schema ORDER BY schema) AS schemata,
+            f"""SELECT node, list(DISTINCT schema ORDER BY schema) AS schemata,
                    list(DISTINCT value ORDER BY value) FILTER (WHERE prop = 'name') AS names,
                    list(DISTINCT value ORDER BY value) FILTER (
-                       WHERE prop IN ('iban', 'accountNumber', 'publicKey', 'username', 'email',
-                                      'imoNumber', 'registrationNumber')
+                       WHERE prop IN ({LABEL_SQL})
                    ) AS labels,
                    list(DISTINCT dataset ORDER BY dataset) AS datasets,
                    list(DISTINCT org ORDER BY org) AS orgs,
