@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
+from rich.table import Table
 
 from silobreak.cli.context import console, err_console
 from silobreak.finance.patterns import PatternConfig, find_patterns
+from silobreak.finance.pipeline import connect, load, score_file, train_file
+from silobreak.finance.sankey import render_sankey
+from silobreak.finance.scoring import TrainConfig, TrainedModel
+from silobreak.finance.trace import Direction, trace
 from silobreak.finance.transactions import TransactionFileError, read_transactions
 
 
 @click.group("finance")
 def finance_group() -> None:
-    """Financial tracking: laundering typologies in transaction files."""
+    """Financial tracking: typologies, transaction scoring and money tracing."""
 
 
 @finance_group.command("patterns")
@@ -55,3 +60,136 @@ def patterns_command(
     counts = Counter(f.type for f in found)
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "none"
     console.print(f"{len(txs):,} transactions: {len(found):,} findings ({summary}) -> {out}")
+
+
+def _report(message: str) -> None:
+    err_console.print(message)
+
+
+@finance_group.command("train")
+@click.argument("transactions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--validation-share", default=0.2, show_default=True, help="Latest share held out.")
+@click.option("--skip-bad-rows", is_flag=True, help="Report bad rows and go on without them.")
+def train_command(
+    transactions: Path, out: Path, validation_share: float, skip_bad_rows: bool
+) -> None:
+    """Learn to flag laundering from labelled TRANSACTIONS (is_laundering column): graph
+    features over time windows, gradient boosting, a threshold chosen on the latest
+    transactions held out. Writes the model to the folder OUT."""
+    config = TrainConfig(validation_share=validation_share)
+    try:
+        model = train_file(transactions, config, skip_bad_rows, _report)
+    except (TransactionFileError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    model.save(out)
+    v = model.meta.validation
+    console.print(
+        f"{model.meta.rows:,} transactions ({model.meta.positives:,} laundering): "
+        f"{model.meta.trees} trees, threshold {model.meta.threshold:.3f}; validation F1 "
+        f"{v['f1']:.3f} (precision {v['precision']:.3f}, recall {v['recall']:.3f}) -> {out}"
+    )
+
+
+@finance_group.command("score")
+@click.argument("transactions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--model", "model_dir", required=True, type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--explain", default=0, show_default=True, help="Top features per flagged row.")
+@click.option("--skip-bad-rows", is_flag=True, help="Report bad rows and go on without them.")
+def score_command(
+    transactions: Path, model_dir: Path, out: Path, explain: int, skip_bad_rows: bool
+) -> None:
+    """Score every transaction of TRANSACTIONS with a trained model; write id,score,flagged
+    (and an explanation column with --explain N). Labels in the file are never read."""
+    try:
+        model = TrainedModel.load(model_dir)
+        rows, flagged = score_file(transactions, model, out, skip_bad_rows, explain, _report)
+    except (TransactionFileError, FileNotFoundError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    console.print(f"{rows:,} transactions scored, {flagged:,} flagged -> {out}")
+
+
+def _day(value: str | None, end: bool = False) -> datetime | None:
+    if not value:
+        return None
+    try:
+        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"not an ISO 8601 date: {value!r}") from None
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(UTC).replace(tzinfo=None)
+    if end and len(value) == 10:  # a bare date includes that whole day
+        stamp += timedelta(days=1) - timedelta(microseconds=1)
+    return stamp
+
+
+@finance_group.command("trace")
+@click.argument("account")
+@click.option(
+    "--transactions",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Transaction file (canonical CSV).",
+)
+@click.option("--from", "start", default=None, help="Earliest date (ISO 8601).")
+@click.option("--to", "end", default=None, help="Latest date (ISO 8601; a date includes the day).")
+@click.option("--hops", default=3, show_default=True, type=click.IntRange(1, 10))
+@click.option(
+    "--direction", type=click.Choice(["forward", "backward"]), default="forward", show_default=True
+)
+@click.option("--min-share", default=0.005, show_default=True, help="Smallest share followed.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the trace as JSON here and the Sankey diagram beside it (.html).",
+)
+@click.option("--skip-bad-rows", is_flag=True, help="Report bad rows and go on without them.")
+def trace_command(
+    account: str,
+    transactions: Path,
+    start: str | None,
+    end: str | None,
+    hops: int,
+    direction: Direction,
+    min_share: float,
+    out: Path | None,
+    skip_bad_rows: bool,
+) -> None:
+    """Follow ACCOUNT's money forward (where it went) or backward (where it came from) through
+    time-respecting payments, amounts apportioned pro rata; print the flows and draw them."""
+    begin, finish = _day(start), _day(end, end=True)
+    con = connect()
+    try:
+        load(con, transactions, skip_bad_rows, _report)
+    except TransactionFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    result = trace(con, account, direction, begin, finish, hops, min_share)
+    if not result.flows:
+        raise click.ClickException(
+            f"account {account!r} has no {'payments' if direction == 'forward' else 'receipts'}"
+            f" in {transactions} in that period"
+        )
+    table = Table(title=f"{direction} trace of {account}: {result.total:,.2f}")
+    for column in ("hop", "from", "to", "amount", "transactions", "first", "last"):
+        table.add_column(column, justify="right" if column in ("hop", "amount") else "left")
+    for f in result.flows[:40]:
+        table.add_row(
+            str(f.hop),
+            f.source,
+            f.target,
+            f"{f.amount:,.2f}",
+            str(len(f.transactions)),
+            f"{f.first:%Y-%m-%d}",
+            f"{f.last:%Y-%m-%d}",
+        )
+    console.print(table)
+    if len(result.flows) > 40:
+        console.print(f"... {len(result.flows) - 40} more flows (see --out)")
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result.to_json(), indent=2) + "\n", encoding="utf-8")
+        page = out.with_suffix(".html")
+        page.write_text(render_sankey(result), encoding="utf-8")
+        console.print(f"-> {out}, {page}")

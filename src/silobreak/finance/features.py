@@ -1,0 +1,167 @@
+"""Graph features of each transaction over time windows, written once as SQL for DuckDB and Spark.
+
+Every feature of a transaction ``s -> d`` at time ``t`` is computed from transactions at or
+before ``t`` only (same-second transactions count as "at its time"), so a model trained on them
+never sees the future. Window frames are ``RANGE ... PRECEDING AND CURRENT ROW`` on epoch
+seconds; account age is measured from the account's first transaction, which is never after
+``t``; the two-hop shapes use the time each relationship was first seen, compared with ``t``.
+
+The families, for the source account (``src_``) and the target account (``dst_``), each in the
+windows 1 day, 7 days, 30 days and all time:
+
+- **fans and degrees**: transactions out and in (``out_n``, ``in_n``), distinct counterparties
+  out and in (``out_d``, ``in_d``), amounts out and in (``out_amt``, ``in_amt``);
+- **new relationships**: transactions that were the first between that pair in that direction
+  (``out_new``, ``in_new``): laundering builds fresh links in bursts, business repeats old ones;
+- **age**: days since the account was first seen (``age_days``).
+
+For the pair: how many times this source paid this target so far (``pair_n``), how many times
+the reverse (``pair_rev_n``), days since the previous payment (``pair_gap_days``). For the
+amount: the amount, its ratio to the source's mean payment, whether it is round. Two-hop shapes
+over relationships first seen within 30 days: intermediaries ``m`` with ``s -> m -> d``
+(scatter-gather, ``sg_30d``) and with ``d -> m -> s`` (a temporal cycle closing with this
+payment, ``cycle_30d``).
+
+The only text that differs between engines is a distinct count over a window: DuckDB has
+``count(DISTINCT ...) OVER``, Spark ``size(collect_set(...) OVER ...)``; both ignore NULLs.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Dialect = Literal["duckdb", "spark"]
+
+DAY = 86_400
+WINDOWS: dict[str, int | None] = {"7d": 7 * DAY, "30d": 30 * DAY, "all": None}
+TWO_HOP_WINDOW = 30 * DAY
+
+_ACCOUNT = ("out_n", "in_n", "out_d", "in_d", "out_amt", "in_amt", "out_new", "in_new")
+
+
+def account_features() -> list[str]:
+    names = [f"{kind}_{w}" for w in WINDOWS for kind in _ACCOUNT]
+    return [*names, "age_days"]
+
+
+FEATURES: tuple[str, ...] = (
+    "amount",
+    "amount_ratio_src",
+    "amount_round",
+    *(f"src_{n}" for n in account_features()),
+    *(f"dst_{n}" for n in account_features()),
+    "pair_n",
+    "pair_rev_n",
+    "pair_gap_days",
+    "sg_30d",
+    "cycle_30d",
+)
+
+
+def _frame(seconds: int | None) -> str:
+    start = "UNBOUNDED PRECEDING" if seconds is None else f"{seconds} PRECEDING"
+    return f"(PARTITION BY acct ORDER BY t RANGE BETWEEN {start} AND CURRENT ROW)"
+
+
+def _distinct(expr: str, frame: str, dialect: Dialect) -> str:
+    if dialect == "spark":
+        return f"size(collect_set({expr}) OVER {frame})"
+    return f"count(DISTINCT {expr}) OVER {frame}"
+
+
+def _account_columns(dialect: Dialect) -> list[str]:
+    cols = []
+    for name, seconds in WINDOWS.items():
+        frame = _frame(seconds)
+        out_other = "CASE WHEN o = 1 THEN other END"
+        in_other = "CASE WHEN o = 0 THEN other END"
+        cols += [
+            f"sum(o) OVER {frame} AS out_n_{name}",
+            f"sum(1 - o) OVER {frame} AS in_n_{name}",
+        ]
+        if seconds is None:  # over all time, distinct counterparties = first-time pairs
+            cols += [
+                f"sum(o * first_pair) OVER {frame} AS out_d_{name}",
+                f"sum((1 - o) * first_pair) OVER {frame} AS in_d_{name}",
+            ]
+        else:
+            cols += [
+                f"{_distinct(out_other, frame, dialect)} AS out_d_{name}",
+                f"{_distinct(in_other, frame, dialect)} AS in_d_{name}",
+            ]
+        cols += [
+            f"sum(o * amount) OVER {frame} AS out_amt_{name}",
+            f"sum((1 - o) * amount) OVER {frame} AS in_amt_{name}",
+            f"sum(o * first_pair) OVER {frame} AS out_new_{name}",
+            f"sum((1 - o) * first_pair) OVER {frame} AS in_new_{name}",
+        ]
+    cols.append(f"(t - min(t) OVER (PARTITION BY acct)) / {DAY}.0 AS age_days")
+    return cols
+
+
+def feature_sql(dialect: Dialect = "duckdb", table: str = "tx") -> str:
+    """One query over ``table`` (``id, source, target, amount, t, seq``) giving ``id``, ``t``,
+    ``seq`` and every name of ``FEATURES`` as DOUBLE (unordered: sort by ``t, seq``)."""
+    pair = "(PARTITION BY acct, other ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+    earlier = (
+        "(PARTITION BY acct, other, o ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+    )
+    src = ", ".join(f"s.{n} AS src_{n}" for n in account_features())
+    dst = ", ".join(f"d.{n} AS dst_{n}" for n in account_features())
+    w = TWO_HOP_WINDOW
+    return f"""
+WITH ev AS (
+  SELECT t, seq, source AS acct, target AS other, 1 AS o, amount FROM {table}
+  UNION ALL
+  SELECT t, seq, target AS acct, source AS other, 0 AS o, amount FROM {table}
+),
+evp AS (
+  SELECT ev.*,
+    CASE WHEN row_number() OVER (PARTITION BY acct, other, o ORDER BY t, seq) = 1
+         THEN 1 ELSE 0 END AS first_pair,
+    sum(o) OVER {pair} AS pair_n,
+    sum(1 - o) OVER {pair} AS pair_rev_n,
+    t - max(t) OVER {earlier} AS pair_gap
+  FROM ev
+),
+acc AS (
+  SELECT seq, o, pair_n, pair_rev_n, pair_gap, {", ".join(_account_columns(dialect))}
+  FROM evp
+),
+pairs AS (
+  SELECT source, target, min(t) AS f FROM {table} GROUP BY source, target
+),
+sg AS (
+  SELECT x.seq, count(DISTINCT p1.target) AS n
+  FROM {table} x
+  JOIN pairs p1 ON p1.source = x.source AND p1.f BETWEEN x.t - {w} AND x.t
+  JOIN pairs p2 ON p2.source = p1.target AND p2.target = x.target
+       AND p2.f BETWEEN p1.f AND x.t
+  WHERE p1.target <> x.target AND p1.target <> x.source
+  GROUP BY x.seq
+),
+cyc AS (
+  SELECT x.seq, count(DISTINCT p1.target) AS n
+  FROM {table} x
+  JOIN pairs p1 ON p1.source = x.target AND p1.f BETWEEN x.t - {w} AND x.t
+  JOIN pairs p2 ON p2.source = p1.target AND p2.target = x.source
+       AND p2.f BETWEEN p1.f AND x.t
+  WHERE p1.target <> x.target AND p1.target <> x.source
+  GROUP BY x.seq
+),
+joined AS (
+  SELECT x.id, x.t, x.seq, x.amount,
+    x.amount / (s.out_amt_all / s.out_n_all) AS amount_ratio_src,
+    CASE WHEN x.amount % 100 = 0 THEN 1 ELSE 0 END AS amount_round,
+    {src}, {dst},
+    s.pair_n, s.pair_rev_n, s.pair_gap / {DAY}.0 AS pair_gap_days,
+    coalesce(sg.n, 0) AS sg_30d, coalesce(cyc.n, 0) AS cycle_30d
+  FROM {table} x
+  JOIN acc s ON s.seq = x.seq AND s.o = 1
+  JOIN acc d ON d.seq = x.seq AND d.o = 0
+  LEFT JOIN sg ON sg.seq = x.seq
+  LEFT JOIN cyc ON cyc.seq = x.seq
+)
+SELECT id, t, seq, {", ".join(f"CAST({n} AS DOUBLE) AS {n}" for n in FEATURES)}
+FROM joined
+"""

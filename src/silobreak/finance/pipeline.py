@@ -1,0 +1,139 @@
+"""Files to features to scores: what ``finance train`` and ``finance score`` run.
+
+DuckDB holds the transactions and computes the features (``features.feature_sql``); the
+feature matrix goes to LightGBM as float64. Scoring streams the result in batches so that a
+file of tens of millions of transactions never sits in memory twice.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from silobreak.finance.features import FEATURES, feature_sql
+from silobreak.finance.scoring import Matrix, TrainConfig, TrainedModel, train
+from silobreak.finance.table import LoadedTransactions, load_transactions
+from silobreak.finance.transactions import TransactionFileError
+
+BATCH = 500_000
+
+
+@dataclass(frozen=True)
+class FeatureBatch:
+    ids: list[str]
+    x: Matrix
+
+
+def connect(
+    memory_limit: str | None = None, threads: int | None = None
+) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    con.execute("SET preserve_insertion_order = true")
+    return con
+
+
+def load(
+    con: duckdb.DuckDBPyConnection, path: Path, skip_bad_rows: bool, report: Callable[[str], None]
+) -> LoadedTransactions:
+    """Load ``path`` into ``tx``; report bad rows; stop on them unless ``skip_bad_rows``."""
+    loaded = load_transactions(con, path)
+    for line, reason in loaded.rejects:
+        report(f"{path}:{line}: {reason}")
+    if loaded.rejected and not skip_bad_rows:
+        raise TransactionFileError(
+            f"{loaded.rejected} bad row(s) in {path}; fix them or use --skip-bad-rows"
+        )
+    if loaded.rows == 0:
+        raise TransactionFileError(f"{path}: no valid transactions")
+    return loaded
+
+
+def _matrix(table: pa.Table) -> Matrix:
+    return np.column_stack(
+        [table.column(n).to_numpy(zero_copy_only=False).astype(np.float64) for n in FEATURES]
+    )
+
+
+def feature_batches(con: duckdb.DuckDBPyConnection, batch: int = BATCH) -> Iterator[FeatureBatch]:
+    """Features of every transaction of ``tx``, in time order, ``batch`` rows at a time."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE tx_features AS {feature_sql('duckdb')}")
+    reader = con.sql("SELECT * FROM tx_features ORDER BY t, seq").to_arrow_reader(batch)
+    for record_batch in reader:
+        table = pa.Table.from_batches([record_batch])
+        yield FeatureBatch(table.column("id").to_pylist(), _matrix(table))
+
+
+def training_data(con: duckdb.DuckDBPyConnection) -> tuple[Matrix, npt.NDArray[np.bool_]]:
+    """Features and labels of ``tx`` in time order; every row must carry a label."""
+    unlabelled = con.execute("SELECT count(*) FROM tx WHERE is_laundering IS NULL").fetchone()
+    if unlabelled and unlabelled[0]:
+        raise TransactionFileError(
+            f"{unlabelled[0]} transaction(s) without is_laundering: training needs every label"
+        )
+    parts = [b.x for b in feature_batches(con)]
+    labels = con.execute("SELECT is_laundering FROM tx ORDER BY t, seq").fetchnumpy()
+    return np.vstack(parts), np.asarray(labels["is_laundering"], dtype=bool)
+
+
+def train_file(
+    path: Path,
+    config: TrainConfig | None = None,
+    skip_bad_rows: bool = False,
+    report: Callable[[str], None] = print,
+) -> TrainedModel:
+    con = connect()
+    loaded = load(con, path, skip_bad_rows, report)
+    if not loaded.labelled:
+        raise TransactionFileError(f"{path}: no is_laundering column: training needs labels")
+    x, y = training_data(con)
+    return train(x, y, config)
+
+
+def score_file(
+    path: Path,
+    model: TrainedModel,
+    out: Path,
+    skip_bad_rows: bool = False,
+    explain: int = 0,
+    report: Callable[[str], None] = print,
+) -> tuple[int, int]:
+    """Write ``id,score,flagged`` (and ``explanation`` when ``explain``) for every valid
+    transaction of ``path``; labels in the file are never read. Returns (rows, flagged)."""
+    con = connect()
+    load(con, path, skip_bad_rows, report)
+    con.execute("ALTER TABLE tx DROP COLUMN is_laundering")  # scoring never sees labels
+    rows = flagged = 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    with tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["id", "score", "flagged", *(["explanation"] if explain else [])])
+        for batch in feature_batches(con):
+            scores = model.predict(batch.x)
+            flags = scores >= model.meta.threshold
+            reasons = model.explain(batch.x[flags], explain) if explain else []
+            why = iter(reasons)
+            for tx_id, score, flag in zip(batch.ids, scores, flags, strict=True):
+                row = [tx_id, f"{score:.6f}", "true" if flag else "false"]
+                if explain:
+                    row.append(_reason(next(why)) if flag else "")
+                writer.writerow(row)
+            rows += len(batch.ids)
+            flagged += int(flags.sum())
+    tmp.replace(out)
+    return rows, flagged
+
+
+def _reason(parts: list[tuple[str, float, float]]) -> str:
+    return "; ".join(f"{name}={value:g} (+{contrib:.2f})" for name, value, contrib in parts)
