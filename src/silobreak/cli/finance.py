@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.table import Table
@@ -17,6 +20,7 @@ from silobreak.finance.sankey import render_sankey
 from silobreak.finance.scoring import TrainConfig, TrainedModel
 from silobreak.finance.trace import Direction, trace
 from silobreak.finance.transactions import TransactionFileError, read_transactions
+from silobreak.spark import spark_session
 
 
 @click.group("finance")
@@ -66,20 +70,44 @@ def _report(message: str) -> None:
     err_console.print(message)
 
 
+ENGINE = click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="Where the features are computed (Spark: env SILOBREAK_SPARK_MASTER, default local[2]).",
+)
+
+
+@contextmanager
+def _engine(name: str) -> Iterator[Any]:
+    """None for DuckDB, a SparkSession (stopped afterwards) for Spark."""
+    if name != "spark":
+        yield None
+        return
+    spark = spark_session("silobreak-finance")
+    try:
+        yield spark
+    finally:
+        spark.stop()
+
+
 @finance_group.command("train")
 @click.argument("transactions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--validation-share", default=0.2, show_default=True, help="Latest share held out.")
 @click.option("--skip-bad-rows", is_flag=True, help="Report bad rows and go on without them.")
+@ENGINE
 def train_command(
-    transactions: Path, out: Path, validation_share: float, skip_bad_rows: bool
+    transactions: Path, out: Path, validation_share: float, skip_bad_rows: bool, engine: str
 ) -> None:
     """Learn to flag laundering from labelled TRANSACTIONS (is_laundering column): graph
     features over time windows, gradient boosting, a threshold chosen on the latest
     transactions held out. Writes the model to the folder OUT."""
     config = TrainConfig(validation_share=validation_share)
     try:
-        model = train_file(transactions, config, skip_bad_rows, _report)
+        with _engine(engine) as spark:
+            model = train_file(transactions, config, skip_bad_rows, _report, spark)
     except (TransactionFileError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     model.save(out)
@@ -97,14 +125,18 @@ def train_command(
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--explain", default=0, show_default=True, help="Top features per flagged row.")
 @click.option("--skip-bad-rows", is_flag=True, help="Report bad rows and go on without them.")
+@ENGINE
 def score_command(
-    transactions: Path, model_dir: Path, out: Path, explain: int, skip_bad_rows: bool
+    transactions: Path, model_dir: Path, out: Path, explain: int, skip_bad_rows: bool, engine: str
 ) -> None:
     """Score every transaction of TRANSACTIONS with a trained model; write id,score,flagged
     (and an explanation column with --explain N). Labels in the file are never read."""
     try:
         model = TrainedModel.load(model_dir)
-        rows, flagged = score_file(transactions, model, out, skip_bad_rows, explain, _report)
+        with _engine(engine) as spark:
+            rows, flagged = score_file(
+                transactions, model, out, skip_bad_rows, explain, _report, spark
+            )
     except (TransactionFileError, FileNotFoundError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     console.print(f"{rows:,} transactions scored, {flagged:,} flagged -> {out}")

@@ -11,6 +11,7 @@ import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -19,6 +20,7 @@ import pyarrow as pa
 
 from silobreak.finance.features import FEATURES, feature_sql
 from silobreak.finance.scoring import Matrix, TrainConfig, TrainedModel, train
+from silobreak.finance.spark_features import spark_features
 from silobreak.finance.table import LoadedTransactions, load_transactions
 from silobreak.finance.transactions import TransactionFileError
 
@@ -65,23 +67,31 @@ def _matrix(table: pa.Table) -> Matrix:
     )
 
 
-def feature_batches(con: duckdb.DuckDBPyConnection, batch: int = BATCH) -> Iterator[FeatureBatch]:
-    """Features of every transaction of ``tx``, in time order, ``batch`` rows at a time."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE tx_features AS {feature_sql('duckdb')}")
+def feature_batches(
+    con: duckdb.DuckDBPyConnection, batch: int = BATCH, spark: Any = None
+) -> Iterator[FeatureBatch]:
+    """Features of every transaction of ``tx``, in time order, ``batch`` rows at a time;
+    computed by DuckDB, or by ``spark`` (a SparkSession) when given."""
+    if spark is None:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE tx_features AS {feature_sql('duckdb')}")
+    else:
+        spark_features(spark, con)
     reader = con.sql("SELECT * FROM tx_features ORDER BY t, seq").to_arrow_reader(batch)
     for record_batch in reader:
         table = pa.Table.from_batches([record_batch])
         yield FeatureBatch(table.column("id").to_pylist(), _matrix(table))
 
 
-def training_data(con: duckdb.DuckDBPyConnection) -> tuple[Matrix, npt.NDArray[np.bool_]]:
+def training_data(
+    con: duckdb.DuckDBPyConnection, spark: Any = None
+) -> tuple[Matrix, npt.NDArray[np.bool_]]:
     """Features and labels of ``tx`` in time order; every row must carry a label."""
     unlabelled = con.execute("SELECT count(*) FROM tx WHERE is_laundering IS NULL").fetchone()
     if unlabelled and unlabelled[0]:
         raise TransactionFileError(
             f"{unlabelled[0]} transaction(s) without is_laundering: training needs every label"
         )
-    parts = [b.x for b in feature_batches(con)]
+    parts = [b.x for b in feature_batches(con, spark=spark)]
     labels = con.execute("SELECT is_laundering FROM tx ORDER BY t, seq").fetchnumpy()
     return np.vstack(parts), np.asarray(labels["is_laundering"], dtype=bool)
 
@@ -91,12 +101,13 @@ def train_file(
     config: TrainConfig | None = None,
     skip_bad_rows: bool = False,
     report: Callable[[str], None] = print,
+    spark: Any = None,
 ) -> TrainedModel:
     con = connect()
     loaded = load(con, path, skip_bad_rows, report)
     if not loaded.labelled:
         raise TransactionFileError(f"{path}: no is_laundering column: training needs labels")
-    x, y = training_data(con)
+    x, y = training_data(con, spark)
     return train(x, y, config)
 
 
@@ -107,6 +118,7 @@ def score_file(
     skip_bad_rows: bool = False,
     explain: int = 0,
     report: Callable[[str], None] = print,
+    spark: Any = None,
 ) -> tuple[int, int]:
     """Write ``id,score,flagged`` (and ``explanation`` when ``explain``) for every valid
     transaction of ``path``; labels in the file are never read. Returns (rows, flagged)."""
@@ -119,7 +131,7 @@ def score_file(
     with tmp.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["id", "score", "flagged", *(["explanation"] if explain else [])])
-        for batch in feature_batches(con):
+        for batch in feature_batches(con, spark=spark):
             scores = model.predict(batch.x)
             flags = scores >= model.meta.threshold
             reasons = model.explain(batch.x[flags], explain) if explain else []

@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import sys
 import tempfile
 from collections.abc import Iterable
 from typing import Any, Protocol
@@ -26,6 +25,7 @@ from silobreak.resolve.blocking import BLOCKING_LIMITS, record_keys
 from silobreak.resolve.compare import Comparison, compare_records, intern_levels
 from silobreak.resolve.records import Record
 from silobreak.resolve.sql import CANDIDATE_PAIRS
+from silobreak.spark import spark_session
 
 ENGINES = ("duckdb", "spark")
 
@@ -121,23 +121,7 @@ class SparkEngine:
     name = "spark"
 
     def __init__(self, master: str | None = None):
-        from pyspark.sql import SparkSession
-
-        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-        self.spark = (
-            SparkSession.builder.master(
-                master or os.environ.get("SILOBREAK_SPARK_MASTER", "local[2]")
-            )
-            .appName("silobreak-resolve")
-            .config("spark.ui.enabled", "false")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.sql.shuffle.partitions", "8")
-            .config("spark.driver.memory", os.environ.get("SILOBREAK_SPARK_DRIVER_MEMORY", "3g"))
-            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-            .getOrCreate()
-        )
+        self.spark = spark_session("silobreak-resolve", master)
 
     def candidate_pairs(self, records: list[Record]) -> list[tuple[int, int]]:
         # Keys reach Spark as a Parquet file, not through the driver's socket: a million

@@ -1,6 +1,7 @@
-"""Transaction scoring on IBM AMLSim aml12k with the issue's protocol.
+"""Transaction scoring with the issue's protocol on AMLSim, synthfin-aml or our generator.
 
-    python benchmarks/finance/bench_amlsim.py [--data ../shared/data] [--work DIR]
+    python benchmarks/finance/bench_scoring.py [--dataset amlsim|synthfin|generated]
+        [--data ../shared/data] [--work DIR] [--transactions N --seed S]
 
 Sort by time; train (``finance train``'s code) on the first 80% with labels (it holds out the
 latest 20% of those for early stopping and the threshold); score the whole file without labels
@@ -19,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from data import DATA, amlsim_csv
+from data import DATA, amlsim_csv, generated_csv, synthfin_csv
 
 from silobreak.finance.pipeline import connect, feature_batches, load, training_data
 from silobreak.finance.scoring import TrainConfig, train
@@ -38,10 +39,19 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--train-share", type=float, default=0.8)
+    parser.add_argument("--dataset", choices=["amlsim", "synthfin", "generated"], default="amlsim")
+    parser.add_argument("--transactions", type=int, default=500_000, help="generated only")
+    parser.add_argument("--seed", type=int, default=11, help="generated only")
     args = parser.parse_args()
-    work = args.work or Path(tempfile.mkdtemp(prefix="bench-amlsim-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-scoring-"))
     work.mkdir(parents=True, exist_ok=True)
-    csv_path, typology = amlsim_csv(args.data, work)
+    if args.dataset == "amlsim":
+        csv_path, typology = amlsim_csv(args.data, work)
+    elif args.dataset == "synthfin":
+        csv_path, typology = synthfin_csv(args.data, work)
+    else:
+        csv_path, typology = generated_csv(work, args.transactions, args.seed)
+    print(f"dataset {args.dataset}: {csv_path}")
 
     con = connect()
     load(con, csv_path, False, print)
@@ -106,7 +116,13 @@ def main() -> None:
         zip(booster.feature_importance("gain"), model.meta.features, strict=True), reverse=True
     )[:12]
     print("top features (gain): " + ", ".join(f"{name}" for _, name in top))
-    print(f"reproduce: python benchmarks/finance/bench_amlsim.py --data {args.data}")
+    extra = f" --transactions {args.transactions} --seed {args.seed}" * (
+        args.dataset == "generated"
+    )
+    print(
+        f"reproduce: python benchmarks/finance/bench_scoring.py --dataset {args.dataset} "
+        f"--data {args.data}{extra}"
+    )
 
 
 if __name__ == "__main__":
