@@ -63,10 +63,10 @@ def main() -> None:
         f"CREATE OR REPLACE TEMP TABLE tx AS SELECT * FROM tx_all ORDER BY t, seq LIMIT {cut}"
     )
     started = time.perf_counter()
-    x_train, y_train = training_data(con)
+    x_train, y_train, w_train = training_data(con)
     train_features = time.perf_counter() - started
     started = time.perf_counter()
-    model = train(x_train, y_train, TrainConfig())
+    model = train(x_train, y_train, TrainConfig(), w_train)
     fit_seconds = time.perf_counter() - started
 
     # score everything, labels dropped

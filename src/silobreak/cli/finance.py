@@ -13,13 +13,16 @@ from typing import Any
 import click
 from rich.table import Table
 
-from silobreak.cli.context import console, err_console
-from silobreak.finance.patterns import PatternConfig, find_patterns
+from silobreak.cli.context import CliContext, console, err_console, pass_ctx
+from silobreak.finance.patterns import TYPES, PatternConfig, find_patterns
 from silobreak.finance.pipeline import connect, load, score_file, train_file
 from silobreak.finance.sankey import render_sankey
 from silobreak.finance.scoring import TrainConfig, TrainedModel
+from silobreak.finance.table import use_transactions
 from silobreak.finance.trace import Direction, trace
 from silobreak.finance.transactions import TransactionFileError, read_transactions
+from silobreak.finance.workspace import FLAG_TYPES, flag_dataset, load_transaction_file
+from silobreak.ingest.load import IngestOptions
 from silobreak.spark import spark_session
 
 
@@ -160,10 +163,11 @@ def _day(value: str | None, end: bool = False) -> datetime | None:
 @click.argument("account")
 @click.option(
     "--transactions",
-    required=True,
+    default=None,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Transaction file (canonical CSV).",
+    help="Transaction file (canonical CSV); default: the workspace's transactions.",
 )
+@click.option("--dataset", default=None, help="With the workspace: this dataset only.")
 @click.option("--from", "start", default=None, help="Earliest date (ISO 8601).")
 @click.option("--to", "end", default=None, help="Latest date (ISO 8601; a date includes the day).")
 @click.option("--hops", default=3, show_default=True, type=click.IntRange(1, 10))
@@ -178,9 +182,12 @@ def _day(value: str | None, end: bool = False) -> datetime | None:
     help="Write the trace as JSON here and the Sankey diagram beside it (.html).",
 )
 @click.option("--skip-bad-rows", is_flag=True, help="Report bad rows and go on without them.")
+@pass_ctx
 def trace_command(
+    ctx: CliContext,
     account: str,
-    transactions: Path,
+    transactions: Path | None,
+    dataset: str | None,
     start: str | None,
     end: str | None,
     hops: int,
@@ -193,15 +200,21 @@ def trace_command(
     time-respecting payments, amounts apportioned pro rata; print the flows and draw them."""
     begin, finish = _day(start), _day(end, end=True)
     con = connect()
-    try:
-        load(con, transactions, skip_bad_rows, _report)
-    except TransactionFileError as exc:
-        raise click.ClickException(str(exc)) from exc
+    if transactions is None:
+        with ctx.store(read_only=True) as store:
+            use_transactions(con, store.read_transactions(ctx.viewer, dataset))
+        where = "the workspace" + (f" ({dataset})" if dataset else "")
+    else:
+        try:
+            load(con, transactions, skip_bad_rows, _report)
+        except TransactionFileError as exc:
+            raise click.ClickException(str(exc)) from exc
+        where = str(transactions)
     result = trace(con, account, direction, begin, finish, hops, min_share)
     if not result.flows:
         raise click.ClickException(
             f"account {account!r} has no {'payments' if direction == 'forward' else 'receipts'}"
-            f" in {transactions} in that period"
+            f" in {where} in that period"
         )
     table = Table(title=f"{direction} trace of {account}: {result.total:,.2f}")
     for column in ("hop", "from", "to", "amount", "transactions", "first", "last"):
@@ -225,3 +238,89 @@ def trace_command(
         page = out.with_suffix(".html")
         page.write_text(render_sankey(result), encoding="utf-8")
         console.print(f"-> {out}, {page}")
+
+
+@finance_group.command("load")
+@click.argument("transactions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--org", required=True, help="The organization that owns the transactions.")
+@click.option("--dataset", required=True, help="Dataset name (created on first load).")
+@click.option("--marking", default=None, help="TLP 2.0 marking (default AMBER).")
+@click.option("--handling", default=None, help="Handling code H0-H3 (default H1).")
+@click.option("--source-grade", default=None, help="Source reliability A-F.")
+@pass_ctx
+def load_command(
+    ctx: CliContext,
+    transactions: Path,
+    org: str,
+    dataset: str,
+    marking: str | None,
+    handling: str | None,
+    source_grade: str | None,
+) -> None:
+    """Load a transaction file into the workspace's transaction table (DATASET of ORG):
+    rows with the same id are replaced, bad rows go to the quarantine, all in one commit."""
+    options = IngestOptions(
+        org=org,
+        dataset=dataset,
+        domains=("financial_crime",),
+        marking=marking,
+        handling=handling,
+        source_grade=source_grade,
+    )
+    with ctx.store() as store:
+        info, rows, rejects = load_transaction_file(store, transactions, options)
+    for row in rejects[:20]:
+        err_console.print(f"{transactions}:{row.line}: {row.reason}")
+    console.print(
+        f"{dataset}: {rows:,} transactions loaded, {len(rejects):,} quarantined "
+        f"(load {info.load_id[:12]})"
+    )
+
+
+@finance_group.command("flag")
+@click.option("--dataset", required=True, help="The transaction dataset to examine.")
+@click.option("--threshold", default=10_000.0, show_default=True, help="Reporting threshold.")
+@click.option("--window-days", default=7.0, show_default=True)
+@click.option("--fan", default=5, show_default=True)
+@click.option("--min-score", default=0.5, show_default=True, help="Weakest finding written.")
+@click.option(
+    "--types",
+    default=",".join(FLAG_TYPES),
+    show_default=True,
+    help="Finding types written back (comma-separated; fans and rapid in-out are common in "
+    "honest business, so they are left out by default).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the findings as JSON lines.",
+)
+@pass_ctx
+def flag_command(
+    ctx: CliContext,
+    dataset: str,
+    threshold: float,
+    window_days: float,
+    fan: int,
+    min_score: float,
+    types: str,
+    out: Path | None,
+) -> None:
+    """Find laundering typologies in DATASET's transactions and write them back as statements
+    (accounts with topic crime.fin), so that resolution and convergence see them."""
+    config = PatternConfig(window=timedelta(days=window_days), fan=fan, threshold=threshold)
+    kinds = {t.strip() for t in types.split(",") if t.strip()}
+    unknown = kinds - set(TYPES)
+    if unknown:
+        raise click.BadParameter(
+            f"unknown type(s) {', '.join(sorted(unknown))}", param_hint="--types"
+        )
+    with ctx.store() as store:
+        known = store.get_dataset(dataset)
+        if known is None:
+            raise click.ClickException(f"unknown dataset {dataset!r}")
+        found = flag_dataset(store, ctx.viewer, known, config, min_score, kinds, out)
+    counts = Counter(f.type for f in found)
+    summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "none"
+    console.print(f"{dataset}: {len(found):,} findings with score >= {min_score} ({summary})")

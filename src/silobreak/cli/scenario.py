@@ -49,3 +49,23 @@ def scenario_ingest(ctx: CliContext, scenario: Path, quiet: bool) -> None:
             f"{load.dataset}: {load.entities:,} entities, "
             f"{load.statements_new:,} new statements, {load.quarantined} quarantined"
         )
+
+
+@scenario_group.command("transactions")
+@click.option("--seed", type=int, required=True, help="Random seed; same seed, same file.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--transactions", "count", default=50_000, show_default=True)
+@click.option("--accounts", default=2_000, show_default=True)
+@click.option("--days", default=180, show_default=True)
+@click.option("--schemes", default=40, show_default=True, help="Planted laundering instances.")
+def scenario_transactions(
+    seed: int, out: Path, count: int, accounts: int, days: int, schemes: int
+) -> None:
+    """Write a transaction file with planted laundering typologies (canonical CSV with
+    is_laundering) and OUT's *_truth.csv naming each laundering row's typology."""
+    from silobreak.scenario.transactions import TransactionSpec, generate_transactions
+
+    spec = TransactionSpec(accounts, count, days, schemes, seed=seed)
+    rows, planted = generate_transactions(out, spec)
+    summary = ", ".join(f"{n} {kind}" for kind, n in sorted(planted.items()))
+    console.print(f"{rows:,} transactions, laundering: {summary} -> {out}")

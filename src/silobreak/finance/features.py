@@ -13,10 +13,13 @@ windows 1 day, 7 days, 30 days and all time:
   out and in (``out_d``, ``in_d``), amounts out and in (``out_amt``, ``in_amt``);
 - **new relationships**: transactions that were the first between that pair in that direction
   (``out_new``, ``in_new``): laundering builds fresh links in bursts, business repeats old ones;
+- **amount statistics**: mean and standard deviation of the amounts out and in
+  (``out_avg``, ``out_std``, ``in_avg``, ``in_std``; 30 days and all time);
 - **age**: days since the account was first seen (``age_days``).
 
 For the pair: how many times this source paid this target so far (``pair_n``), how many times
-the reverse (``pair_rev_n``), days since the previous payment (``pair_gap_days``). For the
+the reverse (``pair_rev_n``), days since the previous payment (``pair_gap_days``) and between
+the two before (``pair_gap_prev_days``): business repeats on a rhythm, a scheme does not. For the
 amount: the amount, its ratio to the source's mean payment, whether it is round. Two-hop shapes
 over relationships first seen within 30 days: intermediaries ``m`` with ``s -> m -> d``
 (scatter-gather, ``sg_30d``) and with ``d -> m -> s`` (a temporal cycle closing with this
@@ -37,11 +40,14 @@ WINDOWS: dict[str, int | None] = {"7d": 7 * DAY, "30d": 30 * DAY, "all": None}
 TWO_HOP_WINDOW = 30 * DAY
 
 _ACCOUNT = ("out_n", "in_n", "out_d", "in_d", "out_amt", "in_amt", "out_new", "in_new")
+_STATS = ("out_avg", "out_std", "in_avg", "in_std")
+STAT_WINDOWS = ("30d", "all")
 
 
 def account_features() -> list[str]:
     names = [f"{kind}_{w}" for w in WINDOWS for kind in _ACCOUNT]
-    return [*names, "age_days"]
+    stats = [f"{kind}_{w}" for w in STAT_WINDOWS for kind in _STATS]
+    return [*names, *stats, "age_days"]
 
 
 FEATURES: tuple[str, ...] = (
@@ -53,6 +59,7 @@ FEATURES: tuple[str, ...] = (
     "pair_n",
     "pair_rev_n",
     "pair_gap_days",
+    "pair_gap_prev_days",
     "sg_30d",
     "cycle_30d",
 )
@@ -95,7 +102,15 @@ def _account_columns(dialect: Dialect) -> list[str]:
             f"sum(o * first_pair) OVER {frame} AS out_new_{name}",
             f"sum((1 - o) * first_pair) OVER {frame} AS in_new_{name}",
         ]
-    cols.append(f"(t - min(t) OVER (PARTITION BY acct)) / {DAY}.0 AS age_days")
+    for name in STAT_WINDOWS:
+        frame = _frame(WINDOWS[name])
+        for side, flag in (("out", 1), ("in", 0)):
+            value = f"CASE WHEN o = {flag} THEN amount END"
+            cols += [
+                f"avg({value}) OVER {frame} AS {side}_avg_{name}",
+                f"stddev_pop({value}) OVER {frame} AS {side}_std_{name}",
+            ]
+    cols.append(f"(t - min(t) OVER (PARTITION BY acct)) / CAST({DAY} AS DOUBLE) AS age_days")
     return cols
 
 
@@ -106,6 +121,7 @@ def feature_sql(dialect: Dialect = "duckdb", table: str = "tx") -> str:
     earlier = (
         "(PARTITION BY acct, other, o ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
     )
+    lagged = "(PARTITION BY acct, other, o ORDER BY t, seq)"
     src = ", ".join(f"s.{n} AS src_{n}" for n in account_features())
     dst = ", ".join(f"d.{n} AS dst_{n}" for n in account_features())
     w = TWO_HOP_WINDOW
@@ -121,11 +137,12 @@ evp AS (
          THEN 1 ELSE 0 END AS first_pair,
     sum(o) OVER {pair} AS pair_n,
     sum(1 - o) OVER {pair} AS pair_rev_n,
-    t - max(t) OVER {earlier} AS pair_gap
+    t - max(t) OVER {earlier} AS pair_gap,
+    lag(t, 1) OVER {lagged} - lag(t, 2) OVER {lagged} AS pair_gap_prev
   FROM ev
 ),
 acc AS (
-  SELECT seq, o, pair_n, pair_rev_n, pair_gap, {", ".join(_account_columns(dialect))}
+  SELECT seq, o, pair_n, pair_rev_n, pair_gap, pair_gap_prev, {", ".join(_account_columns(dialect))}
   FROM evp
 ),
 pairs AS (
@@ -154,7 +171,8 @@ joined AS (
     x.amount / (s.out_amt_all / s.out_n_all) AS amount_ratio_src,
     CASE WHEN x.amount % 100 = 0 THEN 1 ELSE 0 END AS amount_round,
     {src}, {dst},
-    s.pair_n, s.pair_rev_n, s.pair_gap / {DAY}.0 AS pair_gap_days,
+    s.pair_n, s.pair_rev_n, s.pair_gap / CAST({DAY} AS DOUBLE) AS pair_gap_days,
+    s.pair_gap_prev / CAST({DAY} AS DOUBLE) AS pair_gap_prev_days,
     coalesce(sg.n, 0) AS sg_30d, coalesce(cyc.n, 0) AS cycle_30d
   FROM {table} x
   JOIN acc s ON s.seq = x.seq AND s.o = 1

@@ -2,7 +2,10 @@
 
 Every finding names its type, the accounts and transactions in it, its time window, the
 amount moved and a score in (0, 1]. The rules (``PatternConfig``, defaults below) are the
-typologies' textbook shapes; all windows are on transaction time, and every multi-hop shape
+typologies' textbook shapes over *fresh links* (``new_links``: the first payment between two
+accounts, that way round): business pays the same counterparties again and again, a scheme
+builds new links in a burst, and without this rule every busy shop is a fan-in. All windows
+are on transaction time, and every multi-hop shape
 is *time-respecting* (each hop after the previous one), so money that could not have flowed
 that way is never chained.
 
@@ -60,6 +63,7 @@ class PatternConfig:
     chain: int = 4
     chain_gap: timedelta = timedelta(hours=72)
     max_steps: int = 5_000  # search steps per starting transaction (bounded cost)
+    new_links: bool = True  # fans, cycles, scatter/gather and chains only over fresh links
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,15 @@ class Ledger:
             self.outgoing[tx.source].append(tx)
             self.incoming[tx.target].append(tx)
         self._out_times = {a: [t.timestamp for t in txs] for a, txs in self.outgoing.items()}
+        seen: set[tuple[str, str]] = set()
+        self.fresh: set[str] = set()  # first payment between its two accounts, that way round
+        for tx in self.transactions:
+            if (tx.source, tx.target) not in seen:
+                seen.add((tx.source, tx.target))
+                self.fresh.add(tx.id)
+
+    def usable(self, tx: Transaction, config: PatternConfig) -> bool:
+        return not config.new_links or tx.id in self.fresh
 
     def out_after(self, account: str, after: datetime, until: datetime) -> list[Transaction]:
         """Payments from ``account`` strictly after ``after`` and no later than ``until``."""
@@ -165,7 +178,8 @@ def fans(ledger: Ledger, config: PatternConfig) -> Iterator[Finding]:
         ("fan_out", ledger.outgoing, "target"),
         ("fan_in", ledger.incoming, "source"),
     ):
-        for account, txs in index.items():
+        for account, all_txs in index.items():
+            txs = [t for t in all_txs if ledger.usable(t, config)]
             for group in _windows(txs, config.window, other, config.fan):
                 parties = sorted({getattr(t, other) for t in group})
                 yield _finding(kind, group, [account, *parties], len(parties) / (2 * config.fan))
@@ -191,6 +205,8 @@ def structuring(ledger: Ledger, config: PatternConfig) -> Iterator[Finding]:
 def cycles(ledger: Ledger, config: PatternConfig) -> Iterator[Finding]:
     seen: set[frozenset[str]] = set()
     for first in ledger.transactions:
+        if not ledger.usable(first, config):
+            continue
         home, deadline = first.source, first.timestamp + config.window
         steps = 0
         stack: list[list[Transaction]] = [[first]]
@@ -199,6 +215,8 @@ def cycles(ledger: Ledger, config: PatternConfig) -> Iterator[Finding]:
             last = path[-1]
             for nxt in ledger.out_after(last.target, last.timestamp, deadline):
                 steps += 1
+                if not ledger.usable(nxt, config):
+                    continue
                 if nxt.amount < 0.5 * first.amount or nxt.amount > 1.1 * first.amount:
                     continue
                 if nxt.target == home:
@@ -225,10 +243,12 @@ def scatter_gather(ledger: Ledger, config: PatternConfig) -> Iterator[Finding]:
             continue
         via: dict[str, dict[str, list[Transaction]]] = defaultdict(dict)
         for out in outs:
+            if not ledger.usable(out, config):
+                continue
             for onward in ledger.out_after(
                 out.target, out.timestamp, out.timestamp + config.window
             ):
-                if onward.target in (account, out.target):
+                if onward.target in (account, out.target) or not ledger.usable(onward, config):
                     continue
                 legs = via[onward.target].setdefault(out.target, [])
                 legs.extend(t for t in (out, onward) if t not in legs)
@@ -244,12 +264,17 @@ def scatter_gather(ledger: Ledger, config: PatternConfig) -> Iterator[Finding]:
 
 
 def gather_scatter(ledger: Ledger, config: PatternConfig) -> Iterator[Finding]:
-    for account, ins in ledger.incoming.items():
+    for account, all_ins in ledger.incoming.items():
+        ins = [t for t in all_ins if ledger.usable(t, config)]
         if len({t.source for t in ins}) < config.fan:
             continue
         for group in _windows(ins, config.window, "source", config.fan):
             begin = group[0].timestamp
-            outs = ledger.out_after(account, begin, begin + config.window)
+            outs = [
+                t
+                for t in ledger.out_after(account, begin, begin + config.window)
+                if ledger.usable(t, config)
+            ]
             targets = {t.target for t in outs}
             if len(targets) >= config.fan:
                 sources = sorted({t.source for t in group})
@@ -285,7 +310,7 @@ def layering_chains(ledger: Ledger, config: PatternConfig) -> Iterator[Finding]:
     """Maximal chains only: a chain contained in a longer one found is not reported again."""
     covered: set[str] = set()
     for first in ledger.transactions:
-        if first.id in covered:
+        if first.id in covered or not ledger.usable(first, config):
             continue
         best: list[Transaction] = []
         steps = 0
@@ -299,7 +324,7 @@ def layering_chains(ledger: Ledger, config: PatternConfig) -> Iterator[Finding]:
                 last.target, last.timestamp, last.timestamp + config.chain_gap
             ):
                 steps += 1
-                if nxt.target in visited:
+                if nxt.target in visited or not ledger.usable(nxt, config):
                     continue
                 if config.pass_share * last.amount <= nxt.amount <= last.amount:
                     stack.append([*path, nxt])

@@ -63,19 +63,24 @@ def load(
 
 def _matrix(table: pa.Table) -> Matrix:
     return np.column_stack(
-        [table.column(n).to_numpy(zero_copy_only=False).astype(np.float64) for n in FEATURES]
+        [table.column(n).to_numpy(zero_copy_only=False).astype(np.float32) for n in FEATURES]
     )
 
 
-def feature_batches(
-    con: duckdb.DuckDBPyConnection, batch: int = BATCH, spark: Any = None
-) -> Iterator[FeatureBatch]:
-    """Features of every transaction of ``tx``, in time order, ``batch`` rows at a time;
+def compute_features(con: duckdb.DuckDBPyConnection, spark: Any = None) -> None:
+    """The table ``tx_features`` (``id, t, seq`` and ``FEATURES``) for every row of ``tx``,
     computed by DuckDB, or by ``spark`` (a SparkSession) when given."""
     if spark is None:
         con.execute(f"CREATE OR REPLACE TEMP TABLE tx_features AS {feature_sql('duckdb')}")
     else:
         spark_features(spark, con)
+
+
+def feature_batches(
+    con: duckdb.DuckDBPyConnection, batch: int = BATCH, spark: Any = None
+) -> Iterator[FeatureBatch]:
+    """Features of every transaction of ``tx``, in time order, ``batch`` rows at a time."""
+    compute_features(con, spark)
     reader = con.sql("SELECT * FROM tx_features ORDER BY t, seq").to_arrow_reader(batch)
     for record_batch in reader:
         table = pa.Table.from_batches([record_batch])
@@ -83,17 +88,34 @@ def feature_batches(
 
 
 def training_data(
-    con: duckdb.DuckDBPyConnection, spark: Any = None
-) -> tuple[Matrix, npt.NDArray[np.bool_]]:
-    """Features and labels of ``tx`` in time order; every row must carry a label."""
-    unlabelled = con.execute("SELECT count(*) FROM tx WHERE is_laundering IS NULL").fetchone()
-    if unlabelled and unlabelled[0]:
+    con: duckdb.DuckDBPyConnection, spark: Any = None, max_rows: int = 3_000_000
+) -> tuple[Matrix, npt.NDArray[np.bool_], npt.NDArray[np.float32]]:
+    """Features, labels and weights of ``tx`` in time order; every row must carry a label.
+
+    Beyond ``max_rows``, negatives are thinned evenly over time (by a hash of their line, so
+    the same file gives the same sample) and weighted up by the inverse of the rate kept:
+    ten million transactions train in the memory of three."""
+    counts = con.execute(
+        "SELECT count(*) FILTER (WHERE is_laundering IS NULL), "
+        "count(*) FILTER (WHERE is_laundering), count(*) FROM tx"
+    ).fetchone()
+    assert counts is not None
+    unlabelled, positives, total = (int(c) for c in counts)
+    if unlabelled:
         raise TransactionFileError(
-            f"{unlabelled[0]} transaction(s) without is_laundering: training needs every label"
+            f"{unlabelled} transaction(s) without is_laundering: training needs every label"
         )
-    parts = [b.x for b in feature_batches(con, spark=spark)]
-    labels = con.execute("SELECT is_laundering FROM tx ORDER BY t, seq").fetchnumpy()
-    return np.vstack(parts), np.asarray(labels["is_laundering"], dtype=bool)
+    compute_features(con, spark)
+    rate = min(1.0, (max_rows - positives) / max(1, total - positives))
+    keep = int(rate * 1_000_000)
+    rows = con.sql(
+        f"""SELECT f.*, x.is_laundering AS label FROM tx_features f JOIN tx x USING (seq)
+            WHERE x.is_laundering OR hash(f.seq) % 1000000 < {keep}
+            ORDER BY f.t, f.seq"""
+    ).to_arrow_table()
+    y = rows.column("label").to_numpy(zero_copy_only=False).astype(bool)
+    weights = np.where(y, 1.0, 1.0 / max(rate, 1e-9)).astype(np.float32)
+    return _matrix(rows), y, weights
 
 
 def train_file(
@@ -107,8 +129,9 @@ def train_file(
     loaded = load(con, path, skip_bad_rows, report)
     if not loaded.labelled:
         raise TransactionFileError(f"{path}: no is_laundering column: training needs labels")
-    x, y = training_data(con, spark)
-    return train(x, y, config)
+    config = config or TrainConfig()
+    x, y, weights = training_data(con, spark, config.max_rows)
+    return train(x, y, config, weights)
 
 
 def score_file(

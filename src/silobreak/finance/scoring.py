@@ -5,7 +5,8 @@ Training (``train``) sorts labelled transactions by time, holds out the latest
 ``validation_share`` of them, fits LightGBM on the earlier part with early stopping on the
 held-out part, and picks the threshold that maximises F1 there. It then refits on everything
 with the number of trees found, so the newest behaviour is learnt too, and keeps the threshold.
-Negatives may be sampled down (``max_rows``) to bound memory; their weight compensates.
+Negatives may be sampled down (``max_rows``, done by ``pipeline.training_data``) to bound
+memory; their weight compensates.
 
 Scoring (``score``) never reads labels: the features of a file's transactions come from that
 file alone. ``explain`` gives each transaction's top features by their SHAP contribution
@@ -29,7 +30,7 @@ from silobreak.finance.features import FEATURES
 MODEL_FILE = "model.txt"
 META_FILE = "model.json"
 
-Matrix = npt.NDArray[np.float64]
+Matrix = npt.NDArray[np.float32]
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class TrainConfig:
     min_child: int = 10
     positive_weight: float = 5.0
     max_rows: int = 3_000_000
+    refit: bool = True
     seed: int = 7
 
 
@@ -119,17 +121,20 @@ def _params(config: TrainConfig) -> dict[str, Any]:
 
 
 def best_threshold(
-    labels: npt.NDArray[np.bool_], scores: npt.NDArray[np.float64]
+    labels: npt.NDArray[np.bool_],
+    scores: npt.NDArray[np.float64],
+    weights: npt.NDArray[np.float32] | None = None,
 ) -> tuple[float, float]:
-    """The score threshold with the best F1 on (labels, scores), and that F1."""
+    """The score threshold with the best F1 on (labels, scores), and that F1; ``weights``
+    count a sampled-down negative for the many it stands for."""
+    w = np.ones(len(labels)) if weights is None else weights.astype(float)
     order = np.argsort(-scores, kind="stable")
-    ranked, hits = scores[order], labels[order].astype(float)
-    tp = np.cumsum(hits)
-    positives = hits.sum()
+    ranked, hits, w = scores[order], labels[order].astype(float), w[order]
+    tp = np.cumsum(hits * w)
+    positives = float((hits * w).sum())
     if positives == 0:
         return 0.5, 0.0
-    k = np.arange(1, len(ranked) + 1)
-    f1 = 2 * tp / (k + positives)
+    f1 = 2 * tp / (np.cumsum(w) + positives)
     # only cut between distinct scores
     last_of_tie = np.r_[ranked[1:] != ranked[:-1], True]
     f1 = np.where(last_of_tie, f1, -1.0)
@@ -137,26 +142,15 @@ def best_threshold(
     return float(ranked[i]), float(f1[i])
 
 
-def _sample(
-    y: npt.NDArray[np.bool_], max_rows: int, seed: int
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """Row indexes to train on, all positives kept, negatives thinned to ``max_rows``."""
-    idx = np.arange(len(y))
-    weights = np.ones(len(y))
-    if len(y) <= max_rows:
-        return idx, weights
-    neg = idx[~y]
-    keep = max(1, max_rows - int(y.sum()))
-    rate = min(1.0, keep / max(1, len(neg)))
-    rng = np.random.default_rng(seed)
-    chosen = np.sort(np.r_[idx[y], rng.choice(neg, size=min(keep, len(neg)), replace=False)])
-    weights = np.where(y[chosen], 1.0, 1.0 / rate)
-    return chosen, weights
-
-
-def train(x: Matrix, y: npt.NDArray[np.bool_], config: TrainConfig | None = None) -> TrainedModel:
-    """Fit on rows sorted by time (``x`` and ``y`` must already be in time order)."""
+def train(
+    x: Matrix,
+    y: npt.NDArray[np.bool_],
+    config: TrainConfig | None = None,
+    weights: npt.NDArray[np.float32] | None = None,
+) -> TrainedModel:
+    """Fit on rows sorted by time (``x``, ``y`` and ``weights`` already in time order)."""
     config = config or TrainConfig()
+    w = np.ones(len(y), dtype=np.float32) if weights is None else weights
     if int(y.sum()) == 0:
         raise ValueError("no laundering transactions in the training data: nothing to learn")
     cut = int(len(y) * (1 - config.validation_share))
@@ -166,32 +160,32 @@ def train(x: Matrix, y: npt.NDArray[np.bool_], config: TrainConfig | None = None
             "give a longer period"
         )
     params = _params(config)
-    rows, weights = _sample(y[:cut], config.max_rows, config.seed)
     fit = lgb.train(
         params,
-        lgb.Dataset(x[rows], y[rows], weight=weights, feature_name=list(FEATURES)),
+        lgb.Dataset(x[:cut], y[:cut], weight=w[:cut], feature_name=list(FEATURES)),
         num_boost_round=config.rounds,
-        valid_sets=[lgb.Dataset(x[cut:], y[cut:])],
+        valid_sets=[lgb.Dataset(x[cut:], y[cut:], weight=w[cut:])],
         callbacks=[lgb.early_stopping(50, verbose=False)],
     )
     trees = max(1, int(fit.best_iteration or config.rounds))
     valid_scores = np.asarray(fit.predict(x[cut:], num_iteration=trees), dtype=float)
-    threshold, valid_f1 = best_threshold(y[cut:], valid_scores)
+    threshold, valid_f1 = best_threshold(y[cut:], valid_scores, w[cut:])
     flagged = valid_scores >= threshold
     tp = float((flagged & y[cut:]).sum())
     validation = {
         "f1": round(valid_f1, 4),
-        "precision": round(tp / max(1.0, float(flagged.sum())), 4),
+        "precision": round(tp / max(1.0, float((w[cut:] * flagged).sum())), 4),
         "recall": round(tp / float(y[cut:].sum()), 4),
         "rows": float(len(y) - cut),
         "positives": float(y[cut:].sum()),
     }
-    rows, weights = _sample(y, config.max_rows, config.seed)
-    booster = lgb.train(
-        params,
-        lgb.Dataset(x[rows], y[rows], weight=weights, feature_name=list(FEATURES)),
-        num_boost_round=trees,
-    )
+    booster = fit
+    if config.refit:
+        booster = lgb.train(
+            params,
+            lgb.Dataset(x, y, weight=w, feature_name=list(FEATURES)),
+            num_boost_round=trees,
+        )
     meta = ModelMeta(
         features=list(FEATURES),
         threshold=threshold,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from silobreak.finance.transactions import REQUIRED, TransactionFileError
 
@@ -105,7 +106,8 @@ def load_transactions(
     )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE tx_rejects AS "
-        "SELECT line, reason FROM tx_checked WHERE reason IS NOT NULL ORDER BY line"
+        "SELECT line, reason, concat_ws(',', id, source, target, amount, currency, stamp, label) "
+        "AS raw FROM tx_checked WHERE reason IS NOT NULL ORDER BY line"
     )
     con.execute("DROP TABLE tx_raw")
     con.execute("DROP TABLE tx_checked")
@@ -118,3 +120,19 @@ def load_transactions(
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     return int(row[0]) if row else 0
+
+
+def use_transactions(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> int:
+    """Make ``tx`` in ``con`` from rows read out of the workspace (``Store.read_transactions``),
+    with the same columns as a loaded file; returns the number of rows."""
+    con.register("tx_rows", rows)
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE tx AS
+        SELECT id, source, target, amount, currency, ts,
+               CAST(epoch(ts) AS BIGINT) AS t,
+               row_number() OVER (ORDER BY ts, dataset, id) AS seq,
+               is_laundering
+        FROM tx_rows ORDER BY t, seq"""
+    )
+    con.unregister("tx_rows")
+    return _count(con, "tx")

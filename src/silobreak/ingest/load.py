@@ -94,7 +94,7 @@ def ingest_file(store: Store, path: Path, options: IngestOptions) -> IngestResul
         raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt in ("csv", "xlsx") and options.mapping is None:
         raise InputError(f"{path}: {fmt} input needs --mapping FILE.yml (an FtM mapping file)")
-    dataset = _dataset(store, options)
+    dataset = dataset_for(store, options)
     mapping = Mapping.load(options.mapping, options.dataset) if options.mapping else None
     started = datetime.now(UTC).replace(tzinfo=None)
     load = LoadInfo(
@@ -102,7 +102,7 @@ def ingest_file(store: Store, path: Path, options: IngestOptions) -> IngestResul
         dataset=dataset.name,
         org=dataset.org,
         path=str(path),
-        sha256=_sha256(path),
+        sha256=file_sha256(path),
         format=fmt,
         started_at=started,
     )
@@ -183,7 +183,7 @@ def _progress(rows: Iterator[Row], source: ProgressFile, show: bool) -> Iterator
         bar.update(task, completed=source.size)
 
 
-def _dataset(store: Store, options: IngestOptions) -> Dataset:
+def dataset_for(store: Store, options: IngestOptions) -> Dataset:
     """Check the org exists and build the dataset record the load will save."""
     if not DATASET_NAME.match(options.dataset):
         raise StoreError(
@@ -224,7 +224,7 @@ def _dataset(store: Store, options: IngestOptions) -> Dataset:
     return Dataset(options.dataset, org.name, domains, marking, handling, grade)
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

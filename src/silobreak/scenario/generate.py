@@ -18,10 +18,12 @@ import yaml
 from silobreak import __version__
 from silobreak.scenario.orgs import ORGS, Ctx
 from silobreak.scenario.output import Truth
+from silobreak.scenario.transactions import TransactionSpec, generate_transactions
 from silobreak.scenario.world import SIZES, World, WorldBuilder
 
 MANIFEST = "scenario.yml"
 TRUTH = "truth.json"
+TRANSACTIONS = "transactions.csv"
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,25 @@ def generate(seed: int, out: Path, size: str = "small") -> ScenarioInfo:
             for s in ORGS
         ],
     }
+    _transactions(world, out, seed, size)
     (out / MANIFEST).write_text(yaml.safe_dump(manifest, sort_keys=False), "utf-8")
     (out / TRUTH).write_bytes(orjson.dumps(_truth(world, truth), option=orjson.OPT_INDENT_2))
     return ScenarioInfo(out, world, len(truth.records), [s.file for s in ORGS])
+
+
+def _transactions(world: World, out: Path, seed: int, size: str) -> None:
+    """The bank's transaction file: the world's IBANs, the networks' accounts laundering."""
+    suspects = [n.account.iban for n in world.networks]
+    others = [a.iban for a in world.accounts if a.iban not in set(suspects)]
+    scale = {"small": 1, "medium": 4, "large": 20}.get(size, 1)
+    spec = TransactionSpec(
+        accounts=max(500, len(suspects) + len(others)),
+        transactions=20_000 * scale,
+        days=180,
+        schemes=max(14, 2 * len(suspects)),
+        seed=seed,
+    )
+    generate_transactions(out / TRANSACTIONS, spec, [*suspects, *others], len(suspects))
 
 
 def _truth(world: World, truth: Truth) -> dict[str, Any]:

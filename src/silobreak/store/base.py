@@ -9,6 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -79,6 +80,11 @@ class LoadSession(ABC):
     @abstractmethod
     def add_quarantine(self, rows: list[QuarantineRow]) -> None:
         """Stage rows that failed validation, with their reason."""
+
+    @abstractmethod
+    def add_transactions(self, path: Path) -> tuple[int, list[QuarantineRow]]:
+        """Stage the transaction file ``path`` (canonical CSV): its rows replace those with
+        the same ids in the dataset; returns (rows loaded, rows set aside)."""
 
     @abstractmethod
     def commit(self) -> LoadInfo:
@@ -224,6 +230,10 @@ class Store(ABC):
     def graph_inputs(self, viewer: Viewer) -> dict[str, pa.Table]:
         """The viewer's resolved graph: ``nodes``, ``edges`` and ``topics`` tables (see
         ``duckdb_graph.py`` for their columns)."""
+
+    @abstractmethod
+    def read_transactions(self, viewer: Viewer, dataset: str | None = None) -> pa.Table:
+        """Transactions the viewer may see: loaded files and FtM Payment statements."""
 
     @abstractmethod
     def add_judgement(self, judgement: Judgement) -> None: ...

@@ -8,6 +8,7 @@ entity id are reconciled, and incompatible rows go to the quarantine. A crash or
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -23,6 +24,7 @@ from silobreak.model.records import (
 )
 from silobreak.model.schemata import merge_schemata
 from silobreak.store.base import LoadSession
+from silobreak.store.duckdb_finance import insert_transactions
 
 _STAGING_SCHEMA = pa.schema(
     [
@@ -177,6 +179,11 @@ class DuckDBLoadSession(LoadSession):
                 "DELETE FROM _staging WHERE entity_id = ? AND schema = ?", [entity_id, schema]
             )
         self.add_quarantine(rows)
+
+    def add_transactions(self, path: Path) -> tuple[int, list[QuarantineRow]]:
+        loaded, rejects = insert_transactions(self.con, path, self.defaults)
+        self.add_quarantine(rejects)
+        return loaded.rows, rejects
 
     def commit(self) -> LoadInfo:
         d = self.defaults

@@ -33,6 +33,7 @@ from silobreak.store.base import (
     Store,
     StoreError,
 )
+from silobreak.store.duckdb_finance import read_transactions
 from silobreak.store.duckdb_graph import graph_inputs
 from silobreak.store.duckdb_load import DuckDBLoadSession, scalar, utc_now
 
@@ -406,6 +407,9 @@ class DuckDBStore(Store):
             params=[view],
         ).to_arrow_table()
         return run, convergence, networks
+
+    def read_transactions(self, viewer: Viewer, dataset: str | None = None) -> pa.Table:
+        return read_transactions(self.con, viewer, dataset)
 
     def add_judgement(self, judgement: Judgement) -> None:
         self.con.execute(

@@ -1,0 +1,102 @@
+"""Transactions in the workspace: loading files, and flagging what the typologies find.
+
+Both go through the store's atomic loads: the transaction rows (``finance load``) and the
+findings written back as statements (``finance flag``) each commit at once or not at all, and
+bad rows land in the quarantine with their line and reason.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+
+from silobreak.finance.flag import findings_entities
+from silobreak.finance.patterns import Finding, PatternConfig, find_patterns
+from silobreak.finance.transactions import Transaction
+from silobreak.ingest.load import IngestOptions, dataset_for, file_sha256, ingest_file
+from silobreak.model.records import Dataset, LoadInfo, QuarantineRow, StatementDefaults
+from silobreak.policy.viewer import Viewer
+from silobreak.store.base import Store
+
+# Shapes that honest business rarely makes; fans and rapid in-out are everyday commerce
+# on their own and are written back only when asked for.
+FLAG_TYPES = ("cycle", "scatter_gather", "gather_scatter", "structuring", "layering_chain")
+
+
+def load_transaction_file(
+    store: Store, path: Path, options: IngestOptions
+) -> tuple[LoadInfo, int, list[QuarantineRow]]:
+    """Load ``path`` into the transaction table of ``options.dataset`` in one commit."""
+    dataset = dataset_for(store, options)
+    started = datetime.now(UTC).replace(tzinfo=None)
+    load = LoadInfo(
+        load_id=uuid.uuid4().hex,
+        dataset=dataset.name,
+        org=dataset.org,
+        path=str(path),
+        sha256=file_sha256(path),
+        format="transactions",
+        started_at=started,
+    )
+    defaults = StatementDefaults(
+        dataset=dataset.name,
+        org=dataset.org,
+        origin=path.name,
+        marking=dataset.marking,
+        handling=dataset.handling,
+        source_grade=dataset.source_grade,
+        retention_until=None,
+        load_id=load.load_id,
+        seen_at=started,
+    )
+    with store.begin_load(load, defaults, dataset) as session:
+        rows, rejects = session.add_transactions(path)
+        info = session.commit()
+    return info, rows, rejects
+
+
+def workspace_transactions(store: Store, viewer: Viewer, dataset: str | None) -> list[Transaction]:
+    table = store.read_transactions(viewer, dataset)
+    return [
+        Transaction(r["id"], r["source"], r["target"], r["amount"], r["currency"], r["ts"])
+        for r in table.to_pylist()
+    ]
+
+
+def flag_dataset(
+    store: Store,
+    viewer: Viewer,
+    dataset: Dataset,
+    config: PatternConfig,
+    min_score: float,
+    types: set[str] | None = None,
+    out: Path | None = None,
+) -> list[Finding]:
+    """Typologies in ``dataset``'s transactions (as ``viewer`` sees them), written back into
+    ``dataset`` as statements; returns the findings kept (score >= ``min_score``)."""
+    found = [
+        f
+        for f in find_patterns(workspace_transactions(store, viewer, dataset.name), config)
+        if f.score >= min_score and f.type in (types or set(FLAG_TYPES))
+    ]
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(b"".join(orjson.dumps(f.to_json()) + b"\n" for f in found))
+    with tempfile.TemporaryDirectory(prefix="silobreak-flag-") as folder:
+        path = Path(folder) / f"{dataset.name}_findings.ftm.json"
+        path.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in findings_entities(found)))
+        options = IngestOptions(
+            org=dataset.org,
+            dataset=dataset.name,
+            format="ftm",
+            marking=dataset.marking,
+            handling=dataset.handling,
+            source_grade=dataset.source_grade,
+            progress=False,
+        )
+        ingest_file(store, path, options)
+    return found
