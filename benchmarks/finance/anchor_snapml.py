@@ -8,7 +8,7 @@ snapml is proprietary: it is never a dependency of silobreak. Run this in a sepa
 
 The CSV is the canonical one that ``bench_scoring.py`` writes into its work folder. Same
 protocol and same LightGBM settings as silobreak's ``finance train``: time order, train on the
-first 80% (its latest 20% held out for early stopping and the F1-best threshold), refit,
+first 80% (its latest 20% held out for early stopping and the F1-best threshold), then
 report F1 / precision / recall / PR-AUC on the last 20%. GFP parameters as in the local
 reference run of ../shared/data/aml/local_baseline.json: fan, degree, vertex statistics of
 the amount, scatter-gather (14 days), temporal cycles (30 days), batches of 2048, 2 threads.
@@ -112,8 +112,7 @@ def main() -> None:
     )
     trees = int(fit.best_iteration or 1500)
     threshold = best_threshold(y[vcut:cut], fit.predict(x[vcut:cut], num_iteration=trees))
-    model = lgb.train(params, lgb.Dataset(x[:cut], y[:cut]), trees)
-    scores = model.predict(x[cut:])
+    scores = fit.predict(x[cut:], num_iteration=trees)
     flagged = scores >= threshold
     yt = y[cut:]
     tp = int((flagged & yt).sum())

@@ -2,7 +2,8 @@
 
 Used by ``silobreak demo``, ``silobreak scenario ingest``, tests and benchmarks, so that all
 of them load a scenario the same way: organizations from ``scenario.yml``, then one ingest per
-dataset with the manifest's format, mapping, domains and markings.
+dataset with the manifest's format, mapping, domains and markings, then its transaction files
+into the transaction table.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from silobreak.finance.workspace import load_transaction_file
 from silobreak.ingest import IngestOptions, IngestResult, ingest_file
 from silobreak.model.records import Org
 from silobreak.scenario import MANIFEST
@@ -50,4 +52,14 @@ def ingest_scenario(store: Store, scenario: Path, progress: bool = True) -> list
             progress=progress,
         )
         results.append(ingest_file(store, scenario / ds["file"], options))
+    for tx in manifest.get("transactions") or []:
+        options = IngestOptions(
+            org=tx["org"],
+            dataset=tx["name"],
+            domains=("financial_crime",),
+            marking=tx.get("marking"),
+            handling=tx.get("handling"),
+            source_grade=tx.get("source_grade"),
+        )
+        load_transaction_file(store, scenario / tx["file"], options)
     return results

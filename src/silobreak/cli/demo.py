@@ -26,11 +26,14 @@ DEFAULT_DEMO_DIR = "silobreak-demo"
 )
 @click.option("--no-serve", is_flag=True, help="Exit when done instead of serving the web app.")
 def demo_command(out: Path | None, seed: int, size: str, no_serve: bool) -> None:
-    """End to end on a synthetic world: generate, ingest, resolve, analyze, report.
+    """End to end on a synthetic world: generate, ingest, flag transactions, resolve, analyze,
+    report.
 
     Runs twice without harm: the same seed writes the same files, and loading them again adds
     no statement (it only moves their last_seen).
     """
+    from silobreak.finance.patterns import PatternConfig
+    from silobreak.finance.workspace import flag_dataset
     from silobreak.graph.analyze import run_analysis
     from silobreak.pipeline import ingest_scenario
     from silobreak.policy.viewer import SYSTEM
@@ -42,7 +45,7 @@ def demo_command(out: Path | None, seed: int, size: str, no_serve: bool) -> None
     started = time.perf_counter()
     info = generate(seed, base / "scenario", size)
     console.print(
-        f"[bold]1/5 scenario[/] seed {seed} ({size}): {info.records:,} records from "
+        f"[bold]1/6 scenario[/] seed {seed} ({size}): {info.records:,} records from "
         f"{len(info.files)} organizations -> {info.out}"
     )
     with open_store(base / "workspace") as store:
@@ -51,24 +54,31 @@ def demo_command(out: Path | None, seed: int, size: str, no_serve: bool) -> None
         seen = sum(r.load.statements_seen for r in results if r.load)
         bad = sum(r.load.quarantined for r in results if r.load)
         console.print(
-            f"[bold]2/5 ingest[/] {len(results)} datasets: {new:,} new statements, "
+            f"[bold]2/6 ingest[/] {len(results)} datasets: {new:,} new statements, "
             f"{seen:,} already known, {bad} rows quarantined"
+        )
+        bank_tx = store.get_dataset("bank_transactions")
+        found = flag_dataset(store, SYSTEM, bank_tx, PatternConfig(), 0.5) if bank_tx else []
+        rows = store.read_transactions(SYSTEM).num_rows
+        console.print(
+            f"[bold]3/6 finance[/] {rows:,} transactions: {len(found):,} laundering findings "
+            "written back as evidence on their accounts"
         )
         resolution, run = resolve_store(store)
         cross = resolution.cross_org_entities()
         console.print(
-            f"[bold]3/5 resolve[/] {run.records:,} records: {run.merged_records:,} "
+            f"[bold]4/6 resolve[/] {run.records:,} records: {run.merged_records:,} "
             f"merged into {run.clusters:,} entities ({cross:,} across organizations)"
         )
         analysis, _ = run_analysis(store, SYSTEM, force=True)
         console.print(
-            f"[bold]4/5 analyze[/] {analysis.convergent:,} entities touch a crime domain, "
+            f"[bold]5/6 analyze[/] {analysis.convergent:,} entities touch a crime domain, "
             f"{analysis.networks:,} networks"
         )
         report = write_report(
             store, SYSTEM, base / "report.html", title=f"silobreak demo (seed {seed}, {size})"
         )
-    console.print(f"[bold]5/5 report[/] {report.resolve()}")
+    console.print(f"[bold]6/6 report[/] {report.resolve()}")
     console.print(
         f"done in {time.perf_counter() - started:.1f}s; workspace: {(base / 'workspace').resolve()}"
     )

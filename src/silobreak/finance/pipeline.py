@@ -88,13 +88,13 @@ def feature_batches(
 
 
 def training_data(
-    con: duckdb.DuckDBPyConnection, spark: Any = None, max_rows: int = 3_000_000
+    con: duckdb.DuckDBPyConnection, spark: Any = None, max_rows: int = 1_000_000
 ) -> tuple[Matrix, npt.NDArray[np.bool_], npt.NDArray[np.float32]]:
     """Features, labels and weights of ``tx`` in time order; every row must carry a label.
 
     Beyond ``max_rows``, negatives are thinned evenly over time (by a hash of their line, so
     the same file gives the same sample) and weighted up by the inverse of the rate kept:
-    ten million transactions train in the memory of three."""
+    ten million transactions train in the memory of one."""
     counts = con.execute(
         "SELECT count(*) FILTER (WHERE is_laundering IS NULL), "
         "count(*) FILTER (WHERE is_laundering), count(*) FROM tx"

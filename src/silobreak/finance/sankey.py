@@ -21,6 +21,33 @@ def _money(amount: float) -> str:
 
 
 def render_sankey(result: Trace) -> str:
+    """A whole HTML page: heading, note and the diagram."""
+    levels = max((f.hop for f in result.flows), default=0)
+    span = " to ".join(
+        d.strftime("%Y-%m-%d") if d else "any time" for d in (result.start, result.end)
+    )
+    heading = (
+        f"{result.direction.capitalize()} trace of {escape(result.account)}: "
+        f"{_money(result.total)} over {levels} hop(s), {span}"
+    )
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        f"<title>{heading}</title></head><body style='font-family:sans-serif'>"
+        f"<h2>{heading}</h2><p>{escape(sankey_note(result))}</p>{sankey_svg(result)}"
+        "</body></html>"
+    )
+
+
+def sankey_note(result: Trace) -> str:
+    return (
+        "Amounts are apportioned pro rata over time-respecting payments. "
+        "Red: the traced account; grey: money resting there. "
+        f"Dropped as too small to follow: {_money(result.dropped)}."
+    )
+
+
+def sankey_svg(result: Trace) -> str:
+    """The diagram alone, an inline SVG for pages and reports."""
     forward = result.direction == "forward"
     levels = max((f.hop for f in result.flows), default=0)
     node_in: dict[tuple[str, int], float] = defaultdict(float)
@@ -42,7 +69,7 @@ def render_sankey(result: Trace) -> str:
         (usable - GAP * (len(col) - 1)) / max(1e-9, sum(size[n] for n in col))
         for col in columns.values()
     )
-    step = (WIDTH - 2 * MARGIN - 160) / max(1, levels)
+    step = (WIDTH - 2 * MARGIN - 220) / max(1, levels)
     pos: dict[tuple[str, int], tuple[float, float, float]] = {}
     for level, col in columns.items():
         x = MARGIN + (level if forward else levels - level) * step
@@ -101,20 +128,4 @@ def render_sankey(result: Trace) -> str:
             f'<text x="{x + NODE_W + 4:.1f}" y="{y + h / 2 + 4:.1f}">{escape(label)}</text>'
         )
     parts.append("</svg>")
-    span = " to ".join(
-        d.strftime("%Y-%m-%d") if d else "any time" for d in (result.start, result.end)
-    )
-    heading = (
-        f"{result.direction.capitalize()} trace of {escape(result.account)}: "
-        f"{_money(result.total)} over {levels} hop(s), {span}"
-    )
-    note = (
-        "Amounts are apportioned pro rata over time-respecting payments. "
-        f"Red: the traced account; grey: money resting there. "
-        f"Dropped as too small to follow: {_money(result.dropped)}."
-    )
-    return (
-        "<!doctype html><html><head><meta charset='utf-8'>"
-        f"<title>{heading}</title></head><body style='font-family:sans-serif'>"
-        f"<h2>{heading}</h2><p>{escape(note)}</p>{''.join(parts)}</body></html>"
-    )
+    return "".join(parts)

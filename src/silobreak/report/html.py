@@ -1,13 +1,14 @@
 """The workspace report: organizations, datasets, domains, statement counts and quarantine.
 
 Pipeline stages add their sections: entity resolution (merged entities and their evidence),
-convergence (top entities with evidence paths, top networks with pictures); finance later.
+convergence (top entities with evidence paths, top networks with pictures), financial
+tracking (laundering findings in the transactions, and a traced flow).
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,13 @@ from typing import Any
 from jinja2 import Environment, select_autoescape
 
 from silobreak import __version__
+from silobreak.finance.patterns import find_patterns
+from silobreak.finance.pipeline import connect
+from silobreak.finance.sankey import sankey_note, sankey_svg
+from silobreak.finance.table import use_transactions
+from silobreak.finance.trace import trace
+from silobreak.finance.transactions import Transaction
+from silobreak.finance.workspace import FLAG_TYPES
 from silobreak.graph.expand import expand, stored_scores
 from silobreak.graph.model import load_graph
 from silobreak.graph.render import svg
@@ -23,6 +31,8 @@ from silobreak.policy.viewer import Viewer
 from silobreak.report.charts import TLP_COLOURS, bar_chart, matrix
 from silobreak.resolve.entity import merged_entity
 from silobreak.store.base import Store
+
+REPORT_PATTERN_LIMIT = 2_000_000
 
 
 def render_report(store: Store, viewer: Viewer, title: str = "silobreak workspace") -> str:
@@ -51,6 +61,7 @@ def render_report(store: Store, viewer: Viewer, title: str = "silobreak workspac
     return template.render(
         resolution=_resolution(store, viewer),
         convergence=_convergence(store, viewer),
+        finance=_finance(store, viewer),
         title=title,
         version=__version__,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -148,6 +159,42 @@ def _convergence(
             }
         )
     return {"run": run, "top": shown, "networks": pictures}
+
+
+def _finance(store: Store, viewer: Viewer, top: int = 10) -> dict[str, Any] | None:
+    """Transactions the viewer may see: the strongest laundering findings, and the money of
+    the strongest one traced forward, drawn as a Sankey diagram."""
+    rows = store.read_transactions(viewer)
+    if rows.num_rows == 0:
+        return None
+    summary = {
+        "transactions": rows.num_rows,
+        "datasets": sorted(set(rows.column("dataset").to_pylist())),
+        "amount": sum(rows.column("amount").to_pylist()),
+    }
+    if rows.num_rows > REPORT_PATTERN_LIMIT:  # the typologies are for the commands at scale
+        return {**summary, "findings": [], "counts": {}, "trace": None}
+    txs = [
+        Transaction(r["id"], r["source"], r["target"], r["amount"], r["currency"], r["ts"])
+        for r in rows.to_pylist()
+    ]
+    found = [f for f in find_patterns(txs) if f.type in FLAG_TYPES]
+    counts: dict[str, int] = {}
+    for f in found:
+        counts[f.type] = counts.get(f.type, 0) + 1
+    found.sort(key=lambda f: (-f.score, -f.amount))
+    picture = None
+    # shapes that start where the money starts: their first account is worth following
+    movers = [f for f in found if f.type in ("scatter_gather", "layering_chain", "cycle")]
+    if movers:
+        best = movers[0]
+        con = connect()
+        use_transactions(con, rows)
+        until = best.end + timedelta(days=14)
+        result = trace(con, best.accounts[0], "forward", best.start, until)
+        if result.flows:
+            picture = {"finding": best, "svg": sankey_svg(result), "note": sankey_note(result)}
+    return {**summary, "findings": found[:top], "counts": counts, "trace": picture}
 
 
 def write_report(

@@ -66,6 +66,16 @@ def generate(seed: int, out: Path, size: str = "small") -> ScenarioInfo:
             }
             for s in ORGS
         ],
+        "transactions": [
+            {
+                "name": "bank_transactions",
+                "org": "meridian-bank",
+                "file": TRANSACTIONS,
+                "marking": "TLP:AMBER+STRICT",
+                "handling": "H2",
+                "source_grade": "B",
+            }
+        ],
     }
     _transactions(world, out, seed, size)
     (out / MANIFEST).write_text(yaml.safe_dump(manifest, sort_keys=False), "utf-8")
