@@ -149,3 +149,38 @@ def test_reading_names_bad_rows_and_the_command(tmp_path: Path) -> None:
         main, ["finance", "patterns", str(path), "--out", str(out), "--skip-bad-rows"]
     )
     assert skipped.exit_code == 0, skipped.output
+
+
+def test_cross_bank_flows_need_several_banks() -> None:
+    de, gb, fr = "DE89370400440532013000", "GB82WEST12345698765432", "FR1420041010050500013M02606"
+    de2 = "DE89370400440532013999"  # same bank as ``de``
+    book = Book()
+    book.pay(de, gb, 1000, at=0)
+    book.pay(gb, fr, 980, at=5)
+    book.pay(fr, "X-LOCAL", 960, at=9)
+    found = book.found("cross_bank")
+    assert len(found) == 1 and found[0].accounts[:3] == (de, gb, fr)
+    assert len(found[0].transactions) == 3
+    same = Book()
+    same.pay(de, de2, 1000, at=0)
+    same.pay(de2, de, 990, at=3)
+    assert same.found("cross_bank") == []
+    assert book.found("cross_bank", banks=4) == []
+
+
+def test_round_trips_come_back_to_a_related_party() -> None:
+    book = Book()
+    book.pay("A1", "X", 1000, at=0)
+    book.pay("X", "Y", 950, at=10)
+    book.pay("Y", "A2", 900, at=20)
+    book.pay("Y", "Z", 10, at=21)
+    related = {"A1": "party-1", "A2": "party-1", "Z": "party-2"}
+    found = book.found("round_trip", related=related)
+    assert [f.accounts for f in found] == [("A1", "X", "Y", "A2")]
+    assert found[0].score == 0.5 + 0.5 * 0.9
+    assert book.found("round_trip") == []  # nobody's relations known: no round trip
+    late = Book()  # the money came back before it left: not a round trip
+    late.pay("Y", "A2", 900, at=0)
+    late.pay("A1", "X", 1000, at=10)
+    late.pay("X", "Y", 950, at=20)
+    assert late.found("round_trip", related=related) == []

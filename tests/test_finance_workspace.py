@@ -109,6 +109,11 @@ def test_findings_reach_the_holder_through_resolution_and_convergence(tmp_path: 
             entity("c1", "Person", name="Viktor Boss", birthDate="1970-01-01"),
             entity("a1", "BankAccount", iban=IBANS["boss"]),
             entity("o1", "Ownership", owner="c1", asset="a1"),
+            # the sink is held by a company the boss owns: money comes home (round trip)
+            entity("k1", "Company", name="Boss Holdings Ltd"),
+            entity("o2", "Ownership", owner="c1", asset="k1"),
+            entity("a2", "BankAccount", iban=IBANS["sink"]),
+            entity("o3", "Ownership", owner="k1", asset="a2"),
         ],
     )
     assert (
@@ -163,7 +168,9 @@ def test_findings_reach_the_holder_through_resolution_and_convergence(tmp_path: 
     out = tmp_path / "findings.jsonl"
     flagged = run(ws, "finance", "flag", "--dataset", "bank_tx", "--out", str(out))
     assert flagged.exit_code == 0, flagged.output
-    assert "scatter_gather" in flagged.output and out.read_text().count("\n") >= 1
+    assert "scatter_gather" in flagged.output and "round_trip" in flagged.output
+    trips = [line for line in out.read_text().splitlines() if '"round_trip"' in line]
+    assert trips and all(IBANS["boss"] in t and IBANS["sink"] in t for t in trips)
     assert run(ws, "resolve").exit_code == 0
     assert run(ws, "analyze").exit_code == 0
     export = tmp_path / "convergence.csv"

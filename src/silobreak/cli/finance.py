@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -37,6 +38,12 @@ def finance_group() -> None:
 @click.option("--threshold", default=10_000.0, show_default=True, help="Reporting threshold.")
 @click.option("--window-days", default=7.0, show_default=True, help="Window of fans, cycles...")
 @click.option("--fan", default=5, show_default=True, help="Counterparties that make a fan.")
+@click.option(
+    "--related",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV account,party: accounts of the same or related parties (for round trips).",
+)
 @click.option("--skip-bad-rows", is_flag=True, help="Report bad rows and go on without them.")
 def patterns_command(
     transactions: Path,
@@ -44,10 +51,12 @@ def patterns_command(
     threshold: float,
     window_days: float,
     fan: int,
+    related: Path | None,
     skip_bad_rows: bool,
 ) -> None:
-    """Find fan-in/out, structuring, cycles, scatter-gather, gather-scatter, rapid in-out and
-    layering chains; write one JSON object per finding to OUT (JSON lines)."""
+    """Find fan-in/out, structuring, cycles, scatter-gather, gather-scatter, rapid in-out,
+    layering chains, cross-bank flows and (with --related) round trips; write one JSON object
+    per finding to OUT (JSON lines)."""
     try:
         txs, bad = read_transactions(transactions)
     except TransactionFileError as exc:
@@ -58,7 +67,12 @@ def patterns_command(
         raise click.ClickException(
             f"{len(bad)} bad row(s) in {transactions}; fix them or use --skip-bad-rows"
         )
-    config = PatternConfig(window=timedelta(days=window_days), fan=fan, threshold=threshold)
+    config = PatternConfig(
+        window=timedelta(days=window_days),
+        fan=fan,
+        threshold=threshold,
+        related=_related(related) if related else None,
+    )
     found = find_patterns(txs, config)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
@@ -67,6 +81,14 @@ def patterns_command(
     counts = Counter(f.type for f in found)
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "none"
     console.print(f"{len(txs):,} transactions: {len(found):,} findings ({summary}) -> {out}")
+
+
+def _related(path: Path) -> dict[str, str]:
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        if not {"account", "party"} <= set(reader.fieldnames or []):
+            raise click.ClickException(f"{path}: needs columns account,party")
+        return {r["account"].strip(): r["party"].strip() for r in reader if r["account"].strip()}
 
 
 def _report(message: str) -> None:

@@ -25,6 +25,12 @@ that way is never chained.
 - **layering chain**: a time-respecting path of at least ``chain`` hops, each within
   ``chain_gap`` of the previous, each keeping ``pass_share`` to 100% of the previous amount
   (fees come off, nothing is added).
+- **cross-bank flow**: such a path (two hops or more) through accounts at ``banks`` or more
+  banks (read off IBANs); score grows with the number of banks.
+- **round trip**: such a path that leaves an account of a party and ends at an account of the
+  same or a related party (``related`` maps accounts to groups of related parties; the
+  workspace derives it from holders and their links); score grows with the share that came
+  back.
 """
 
 from __future__ import annotations
@@ -47,7 +53,13 @@ TYPES = (
     "gather_scatter",
     "rapid_in_out",
     "layering_chain",
+    "cross_bank",
+    "round_trip",
 )
+
+# Length of the bank identifier at the start of the BBAN, per IBAN country (default 4): enough
+# to tell banks apart, not to name them.
+BANK_CODE = {"DE": 8, "FR": 5, "AT": 5, "CH": 5, "BE": 3, "IT": 6, "TR": 5, "PL": 8, "SE": 3}
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,8 @@ class PatternConfig:
     chain_gap: timedelta = timedelta(hours=72)
     max_steps: int = 5_000  # search steps per starting transaction (bounded cost)
     new_links: bool = True  # fans, cycles, scatter/gather and chains only over fresh links
+    banks: int = 3  # distinct banks a cross-bank flow passes through
+    related: dict[str, str] | None = None  # account -> party group (round-tripping)
 
 
 @dataclass(frozen=True)
@@ -134,6 +148,8 @@ def find_patterns(
         gather_scatter,
         rapid_in_out,
         layering_chains,
+        cross_bank,
+        round_trips,
     ):
         found.extend(detect(ledger, config))
     found.sort(key=lambda f: (TYPES.index(f.type), -f.score, f.start, f.transactions))
@@ -339,4 +355,84 @@ def layering_chains(ledger: Ledger, config: PatternConfig) -> Iterator[Finding]:
                 best,
                 [best[0].source, *(t.target for t in best)],
                 min(1.0, len(best) / (2 * config.chain)) * (0.5 + 0.5 * kept),
+            )
+
+
+def bank_of(account: str) -> str | None:
+    """The bank of an IBAN-shaped account (country and bank identifier), else None."""
+    code = account.replace(" ", "").upper()
+    if len(code) < 12 or not (code[:2].isalpha() and code[2:4].isdigit()):
+        return None
+    return code[:2] + code[4 : 4 + BANK_CODE.get(code[:2], 4)]
+
+
+def _flows(
+    ledger: Ledger, config: PatternConfig, first: Transaction, accept: int
+) -> Iterator[list[Transaction]]:
+    """Time-respecting onward paths from ``first`` (each hop within ``chain_gap`` of the
+    previous, keeping ``pass_share`` to 100% of its amount), of at least ``accept`` hops."""
+    steps = 0
+    stack: list[list[Transaction]] = [[first]]
+    while stack and steps < config.max_steps:
+        path = stack.pop()
+        last = path[-1]
+        if len(path) >= accept:
+            yield path
+        if len(path) >= config.chain + 2:
+            continue
+        visited = {t.source for t in path} | {last.target}
+        for nxt in ledger.out_after(last.target, last.timestamp, last.timestamp + config.chain_gap):
+            steps += 1
+            if nxt.target in visited and nxt.target != first.source:
+                continue
+            if config.pass_share * last.amount <= nxt.amount <= last.amount:
+                stack.append([*path, nxt])
+
+
+def cross_bank(ledger: Ledger, config: PatternConfig) -> Iterator[Finding]:
+    """Money passed on quickly through accounts at ``banks`` or more different banks: each
+    bank sees one ordinary-looking transfer; only the pooled view sees the chain."""
+    covered: set[str] = set()
+    for first in ledger.transactions:
+        if first.id in covered or bank_of(first.source) is None:
+            continue
+        best: list[Transaction] = []
+        for path in _flows(ledger, config, first, 2):
+            accounts = [first.source, *(t.target for t in path)]
+            banks = {b for b in map(bank_of, accounts) if b}
+            if len(banks) >= config.banks and len(path) > len(best):
+                best = path
+        if best:
+            covered.update(t.id for t in best)
+            accounts = [best[0].source, *(t.target for t in best)]
+            banks = {b for b in map(bank_of, accounts) if b}
+            yield _finding("cross_bank", best, accounts, len(banks) / (2 * config.banks) + 0.25)
+
+
+def round_trips(ledger: Ledger, config: PatternConfig) -> Iterator[Finding]:
+    """Money that leaves a party's account and comes back to an account of the same party or
+    of a related one (``related``: account -> group of related parties) through others, in
+    time order and keeping most of the amount: the textbook disguise of own funds as income."""
+    if not config.related:
+        return
+    group = config.related
+    seen: set[frozenset[str]] = set()
+    for first in ledger.transactions:
+        home = group.get(first.source)
+        if home is None or group.get(first.target) == home:
+            continue
+        for path in _flows(ledger, config, first, 2):
+            end = path[-1].target
+            if group.get(end) != home or any(group.get(t.target) == home for t in path[:-1]):
+                continue
+            ids = frozenset(t.id for t in path)
+            if ids in seen:
+                continue
+            seen.add(ids)
+            kept = path[-1].amount / first.amount
+            yield _finding(
+                "round_trip",
+                path,
+                [first.source, *(t.target for t in path)],
+                0.5 + 0.5 * kept,
             )

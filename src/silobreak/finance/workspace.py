@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,7 +25,15 @@ from silobreak.store.base import Store
 
 # Shapes that honest business rarely makes; fans and rapid in-out are everyday commerce
 # on their own and are written back only when asked for.
-FLAG_TYPES = ("cycle", "scatter_gather", "gather_scatter", "structuring", "layering_chain")
+FLAG_TYPES = (
+    "cycle",
+    "scatter_gather",
+    "gather_scatter",
+    "structuring",
+    "layering_chain",
+    "cross_bank",
+    "round_trip",
+)
 
 
 def load_transaction_file(
@@ -67,6 +76,51 @@ def workspace_transactions(store: Store, viewer: Viewer, dataset: str | None) ->
     ]
 
 
+# Links that make two parties "related" for round-tripping: control, kinship, association.
+RELATED_KINDS = {
+    "Ownership",
+    "Directorship",
+    "Family",
+    "Associate",
+    "Membership",
+    "Employment",
+    "Representation",
+    "UnknownLink",
+}
+
+
+def related_accounts(store: Store, viewer: Viewer) -> dict[str, str]:
+    """Account label (IBAN or number) -> a group of related parties, from the resolved graph
+    the viewer may see: an account's holders (Ownership of the account), joined with every
+    party linked to them by control, kinship or association. Accounts nobody holds are left
+    out, so they never make a round trip."""
+    tables = store.graph_inputs(viewer)
+    labels = {
+        r["node"]: r["labels"] or []
+        for r in tables["nodes"].to_pylist()
+        if "BankAccount" in (r["schemata"] or [])
+    }
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    holders: dict[str, str] = {}
+    for edge in tables["edges"].to_pylist():
+        if edge["kind"] not in RELATED_KINDS:
+            continue
+        source, target = edge["source"], edge["target"]
+        if target in labels and source not in labels:
+            holders[target] = source
+            find(source)
+        elif source not in labels and target not in labels:
+            parent[find(source)] = find(target)
+    return {label: find(holder) for account, holder in holders.items() for label in labels[account]}
+
+
 def flag_dataset(
     store: Store,
     viewer: Viewer,
@@ -78,6 +132,7 @@ def flag_dataset(
 ) -> list[Finding]:
     """Typologies in ``dataset``'s transactions (as ``viewer`` sees them), written back into
     ``dataset`` as statements; returns the findings kept (score >= ``min_score``)."""
+    config = replace(config, related=related_accounts(store, viewer))
     found = [
         f
         for f in find_patterns(workspace_transactions(store, viewer, dataset.name), config)
