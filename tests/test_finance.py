@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from silobreak.cli import main
 from silobreak.finance.patterns import PatternConfig, find_patterns
-from silobreak.finance.transactions import Transaction, read_transactions
+from silobreak.finance.table import read_transactions
+from silobreak.finance.transactions import Transaction
 
 T0 = datetime(2026, 3, 1, 9, 0)
 

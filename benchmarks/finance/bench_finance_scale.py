@@ -3,7 +3,7 @@
     python benchmarks/finance/bench_finance_scale.py [--sizes 1000000 3000000 10000000]
 
 For each size, silobreak's generator writes the file (timed apart), then ``finance train``
-(features on the whole file, negatives sampled to 1M rows for the fit) and ``finance score``
+(features on the whole file, negatives sampled to 500k rows for the fit) and ``finance score``
 (features again, scores written for every row) run as one would run them. Peak memory is the
 whole process tree's (DuckDB spills beyond SILOBREAK_FINANCE_MEMORY, default 4GB).
 """

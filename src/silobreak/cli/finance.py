@@ -19,9 +19,9 @@ from silobreak.finance.patterns import TYPES, PatternConfig, find_patterns
 from silobreak.finance.pipeline import connect, load, score_file, train_file
 from silobreak.finance.sankey import render_sankey
 from silobreak.finance.scoring import TrainConfig, TrainedModel
-from silobreak.finance.table import use_transactions
+from silobreak.finance.table import read_transactions, use_transactions
 from silobreak.finance.trace import Direction, trace
-from silobreak.finance.transactions import TransactionFileError, read_transactions
+from silobreak.finance.transactions import TransactionFileError
 from silobreak.finance.workspace import FLAG_TYPES, flag_dataset, load_transaction_file
 from silobreak.ingest.load import IngestOptions
 from silobreak.spark import spark_session

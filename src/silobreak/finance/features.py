@@ -12,7 +12,8 @@ windows 1 day, 7 days, 30 days and all time:
 - **fans and degrees**: transactions out and in (``out_n``, ``in_n``), distinct counterparties
   out and in (``out_d``, ``in_d``), amounts out and in (``out_amt``, ``in_amt``);
 - **new relationships**: transactions that were the first between that pair in that direction
-  (``out_new``, ``in_new``): laundering builds fresh links in bursts, business repeats old ones;
+  (``out_new``, ``in_new``; over all time they are the distinct counterparties): laundering
+  builds fresh links in bursts, business repeats old ones;
 - **amount statistics**: mean and standard deviation of the amounts out and in
   (``out_avg``, ``out_std``, ``in_avg``, ``in_std``; 30 days and all time);
 - **age**: days since the account was first seen (``age_days``).
@@ -45,7 +46,13 @@ STAT_WINDOWS = ("30d", "all")
 
 
 def account_features() -> list[str]:
-    names = [f"{kind}_{w}" for w in WINDOWS for kind in _ACCOUNT]
+    # over all time, distinct counterparties are the fresh links: one column, not two
+    names = [
+        f"{kind}_{w}"
+        for w in WINDOWS
+        for kind in _ACCOUNT
+        if not (w == "all" and kind in ("out_new", "in_new"))
+    ]
     stats = [f"{kind}_{w}" for w in STAT_WINDOWS for kind in _STATS]
     return [*names, *stats, "age_days"]
 
@@ -99,9 +106,12 @@ def _account_columns(dialect: Dialect) -> list[str]:
         cols += [
             f"sum(o * amount) OVER {frame} AS out_amt_{name}",
             f"sum((1 - o) * amount) OVER {frame} AS in_amt_{name}",
-            f"sum(o * first_pair) OVER {frame} AS out_new_{name}",
-            f"sum((1 - o) * first_pair) OVER {frame} AS in_new_{name}",
         ]
+        if seconds is not None:
+            cols += [
+                f"sum(o * first_pair) OVER {frame} AS out_new_{name}",
+                f"sum((1 - o) * first_pair) OVER {frame} AS in_new_{name}",
+            ]
     for name in STAT_WINDOWS:
         frame = _frame(WINDOWS[name])
         for side, flag in (("out", 1), ("in", 0)):
@@ -114,22 +124,23 @@ def _account_columns(dialect: Dialect) -> list[str]:
     return cols
 
 
-def feature_sql(dialect: Dialect = "duckdb", table: str = "tx") -> str:
-    """One query over ``table`` (``id, source, target, amount, t, seq``) giving ``id``, ``t``,
-    ``seq`` and every name of ``FEATURES`` as DOUBLE (unordered: sort by ``t, seq``)."""
+def account_sql(dialect: Dialect = "duckdb", table: str = "tx", part: str = "TRUE") -> str:
+    """The per-account and per-pair windows, one row per (transaction ``seq``, side ``o``: 1 =
+    as payer, 0 = as payee), for the accounts ``acct`` that satisfy ``part``. Every window is
+    partitioned by account, so the accounts can be taken in parts (DuckDB does, beyond a few
+    million transactions, to keep its window state in memory) with the same result."""
     pair = "(PARTITION BY acct, other ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
     earlier = (
         "(PARTITION BY acct, other, o ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
     )
     lagged = "(PARTITION BY acct, other, o ORDER BY t, seq)"
-    src = ", ".join(f"s.{n} AS src_{n}" for n in account_features())
-    dst = ", ".join(f"d.{n} AS dst_{n}" for n in account_features())
-    w = TWO_HOP_WINDOW
     return f"""
 WITH ev AS (
-  SELECT t, seq, source AS acct, target AS other, 1 AS o, amount FROM {table}
-  UNION ALL
-  SELECT t, seq, target AS acct, source AS other, 0 AS o, amount FROM {table}
+  SELECT * FROM (
+    SELECT t, seq, source AS acct, target AS other, 1 AS o, amount FROM {table}
+    UNION ALL
+    SELECT t, seq, target AS acct, source AS other, 0 AS o, amount FROM {table}
+  ) WHERE {part}
 ),
 evp AS (
   SELECT ev.*,
@@ -140,12 +151,22 @@ evp AS (
     t - max(t) OVER {earlier} AS pair_gap,
     lag(t, 1) OVER {lagged} - lag(t, 2) OVER {lagged} AS pair_gap_prev
   FROM ev
-),
-acc AS (
-  SELECT seq, o, pair_n, pair_rev_n, pair_gap, pair_gap_prev, {", ".join(_account_columns(dialect))}
-  FROM evp
-),
-pairs AS (
+)
+SELECT seq, o, pair_n, pair_rev_n, pair_gap, pair_gap_prev, {", ".join(_account_columns(dialect))}
+FROM evp
+"""
+
+
+def feature_sql(dialect: Dialect = "duckdb", table: str = "tx", accounts: str | None = None) -> str:
+    """One query over ``table`` (``id, source, target, amount, t, seq``) giving ``id``, ``t``,
+    ``seq`` and every name of ``FEATURES`` as DOUBLE (unordered: sort by ``t, seq``).
+    ``accounts`` names a table already holding ``account_sql``'s rows (computed in parts)."""
+    src = ", ".join(f"s.{n} AS src_{n}" for n in account_features())
+    dst = ", ".join(f"d.{n} AS dst_{n}" for n in account_features())
+    w = TWO_HOP_WINDOW
+    acc = accounts or f"({account_sql(dialect, table)})"
+    return f"""
+WITH pairs AS (
   SELECT source, target, min(t) AS f FROM {table} GROUP BY source, target
 ),
 sg AS (
@@ -175,8 +196,8 @@ joined AS (
     s.pair_gap_prev / CAST({DAY} AS DOUBLE) AS pair_gap_prev_days,
     coalesce(sg.n, 0) AS sg_30d, coalesce(cyc.n, 0) AS cycle_30d
   FROM {table} x
-  JOIN acc s ON s.seq = x.seq AND s.o = 1
-  JOIN acc d ON d.seq = x.seq AND d.o = 0
+  JOIN {acc} s ON s.seq = x.seq AND s.o = 1
+  JOIN {acc} d ON d.seq = x.seq AND d.o = 0
   LEFT JOIN sg ON sg.seq = x.seq
   LEFT JOIN cyc ON cyc.seq = x.seq
 )

@@ -18,13 +18,15 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from silobreak.finance.features import FEATURES, feature_sql
+from silobreak.finance.features import FEATURES, account_sql, feature_sql
 from silobreak.finance.scoring import Matrix, TrainConfig, TrainedModel, train
 from silobreak.finance.spark_features import spark_features
 from silobreak.finance.table import LoadedTransactions, load_transactions
 from silobreak.finance.transactions import TransactionFileError
 
 BATCH = 500_000
+# transactions whose account windows DuckDB computes at once (beyond, in parts by account)
+PART_ROWS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -70,10 +72,23 @@ def _matrix(table: pa.Table) -> Matrix:
 def compute_features(con: duckdb.DuckDBPyConnection, spark: Any = None) -> None:
     """The table ``tx_features`` (``id, t, seq`` and ``FEATURES``) for every row of ``tx``,
     computed by DuckDB, or by ``spark`` (a SparkSession) when given."""
-    if spark is None:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE tx_features AS {feature_sql('duckdb')}")
-    else:
+    if spark is not None:
         spark_features(spark, con)
+        return
+    rows = con.execute("SELECT count(*) FROM tx").fetchone()
+    parts = max(1, -(-int(rows[0] if rows else 0) // PART_ROWS))
+    if parts == 1:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE tx_features AS {feature_sql('duckdb')}")
+        return
+    con.execute(f"CREATE OR REPLACE TEMP TABLE tx_accounts AS {account_sql('duckdb')} LIMIT 0")
+    for k in range(parts):
+        part = f"hash(acct) % {parts} = {k}"
+        con.execute(f"INSERT INTO tx_accounts {account_sql('duckdb', part=part)}")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE tx_features AS "
+        + feature_sql("duckdb", accounts="tx_accounts")
+    )
+    con.execute("DROP TABLE tx_accounts")
 
 
 def feature_batches(
@@ -88,13 +103,13 @@ def feature_batches(
 
 
 def training_data(
-    con: duckdb.DuckDBPyConnection, spark: Any = None, max_rows: int = 1_000_000
+    con: duckdb.DuckDBPyConnection, spark: Any = None, max_rows: int = 500_000
 ) -> tuple[Matrix, npt.NDArray[np.bool_], npt.NDArray[np.float32]]:
     """Features, labels and weights of ``tx`` in time order; every row must carry a label.
 
     Beyond ``max_rows``, negatives are thinned evenly over time (by a hash of their line, so
     the same file gives the same sample) and weighted up by the inverse of the rate kept:
-    ten million transactions train in the memory of one."""
+    ten million transactions train in the memory of half a million."""
     counts = con.execute(
         "SELECT count(*) FILTER (WHERE is_laundering IS NULL), "
         "count(*) FILTER (WHERE is_laundering), count(*) FROM tx"

@@ -36,12 +36,12 @@ Matrix = npt.NDArray[np.float32]
 @dataclass(frozen=True)
 class TrainConfig:
     validation_share: float = 0.2
-    rounds: int = 1500
+    rounds: int = 600
     learning_rate: float = 0.02
     leaves: int = 63
     min_child: int = 10
     positive_weight: float = 5.0
-    max_rows: int = 1_000_000
+    max_rows: int = 500_000
     seed: int = 7
 
 
@@ -109,6 +109,7 @@ def _params(config: TrainConfig) -> dict[str, Any]:
         "num_leaves": config.leaves,
         "min_child_samples": config.min_child,
         "scale_pos_weight": config.positive_weight,
+        "max_bin": 63,
         "feature_fraction": 0.8,
         "bagging_fraction": 0.8,
         "bagging_freq": 1,
@@ -164,7 +165,7 @@ def train(
         lgb.Dataset(x[:cut], y[:cut], weight=w[:cut], feature_name=list(FEATURES)),
         num_boost_round=config.rounds,
         valid_sets=[lgb.Dataset(x[cut:], y[cut:], weight=w[cut:])],
-        callbacks=[lgb.early_stopping(50, verbose=False)],
+        callbacks=[lgb.early_stopping(30, verbose=False)],
     )
     trees = max(1, int(fit.best_iteration or config.rounds))
     valid_scores = np.asarray(fit.predict(x[cut:], num_iteration=trees), dtype=float)

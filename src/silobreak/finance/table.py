@@ -2,8 +2,8 @@
 
 ``finance train``, ``score`` and ``trace`` read files of tens of millions of rows, which the
 row-at-a-time reader of ``transactions.py`` could not hold in memory as Python objects. This
-loader reads the canonical CSV as text with DuckDB, checks every row with the same rules
-(and the same messages) as ``read_transactions`` and keeps the good rows in a table ``tx``:
+loader reads the canonical CSV as text with DuckDB, checks every row and keeps the good rows in
+a table ``tx``:
 
     id VARCHAR, source VARCHAR, target VARCHAR, amount DOUBLE, currency VARCHAR,
     ts TIMESTAMP (naive UTC), t BIGINT (epoch seconds), seq BIGINT (line order),
@@ -21,7 +21,19 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from silobreak.finance.transactions import REQUIRED, TransactionFileError
+from silobreak.finance.transactions import (
+    REQUIRED,
+    Transaction,
+    TransactionFileError,
+    as_transactions,
+)
+
+
+@dataclass(frozen=True)
+class BadRow:
+    line: int
+    reason: str
+    raw: str
 
 
 @dataclass(frozen=True)
@@ -67,7 +79,7 @@ def load_transactions(
         """,
         [str(path)],
     )
-    # the first failed check names the row's problem, in the words of read_transactions
+    # the first failed check names the row's problem
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE tx_checked AS
@@ -136,3 +148,16 @@ def use_transactions(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> int:
     )
     con.unregister("tx_rows")
     return _count(con, "tx")
+
+
+def read_transactions(path: Path) -> tuple[list[Transaction], list[BadRow]]:
+    """All valid transactions of ``path`` in time order, and every bad row with its reason."""
+    con = duckdb.connect()
+    load_transactions(con, path, keep_rejects=0)
+    rows = con.sql("SELECT * FROM tx ORDER BY t, seq").to_arrow_table()
+    bad = [
+        BadRow(int(line), str(reason), str(raw))
+        for line, reason, raw in con.execute("SELECT * FROM tx_rejects ORDER BY line").fetchall()
+    ]
+    con.close()
+    return as_transactions(rows), bad

@@ -17,7 +17,7 @@ import orjson
 
 from silobreak.finance.flag import findings_entities
 from silobreak.finance.patterns import Finding, PatternConfig, find_patterns
-from silobreak.finance.transactions import Transaction
+from silobreak.finance.transactions import Transaction, as_transactions
 from silobreak.ingest.load import IngestOptions, dataset_for, file_sha256, ingest_file
 from silobreak.model.records import Dataset, LoadInfo, QuarantineRow, StatementDefaults
 from silobreak.policy.viewer import Viewer
@@ -69,11 +69,7 @@ def load_transaction_file(
 
 
 def workspace_transactions(store: Store, viewer: Viewer, dataset: str | None) -> list[Transaction]:
-    table = store.read_transactions(viewer, dataset)
-    return [
-        Transaction(r["id"], r["source"], r["target"], r["amount"], r["currency"], r["ts"])
-        for r in table.to_pylist()
-    ]
+    return as_transactions(store.read_transactions(viewer, dataset))
 
 
 # Links that make two parties "related" for round-tripping: control, kinship, association.

@@ -21,7 +21,7 @@ from silobreak.finance.pipeline import connect
 from silobreak.finance.sankey import sankey_note, sankey_svg
 from silobreak.finance.table import use_transactions
 from silobreak.finance.trace import trace
-from silobreak.finance.transactions import Transaction
+from silobreak.finance.transactions import as_transactions
 from silobreak.finance.workspace import FLAG_TYPES
 from silobreak.graph.expand import expand, stored_scores
 from silobreak.graph.model import load_graph
@@ -174,11 +174,7 @@ def _finance(store: Store, viewer: Viewer, top: int = 10) -> dict[str, Any] | No
     }
     if rows.num_rows > REPORT_PATTERN_LIMIT:  # the typologies are for the commands at scale
         return {**summary, "findings": [], "counts": {}, "trace": None}
-    txs = [
-        Transaction(r["id"], r["source"], r["target"], r["amount"], r["currency"], r["ts"])
-        for r in rows.to_pylist()
-    ]
-    found = [f for f in find_patterns(txs) if f.type in FLAG_TYPES]
+    found = [f for f in find_patterns(as_transactions(rows)) if f.type in FLAG_TYPES]
     counts: dict[str, int] = {}
     for f in found:
         counts[f.type] = counts.get(f.type, 0) + 1
