@@ -26,8 +26,9 @@ over relationships first seen within 30 days: intermediaries ``m`` with ``s -> m
 (scatter-gather, ``sg_30d``) and with ``d -> m -> s`` (a temporal cycle closing with this
 payment, ``cycle_30d``).
 
-The only text that differs between engines is a distinct count over a window: DuckDB has
-``count(DISTINCT ...) OVER``, Spark ``size(collect_set(...) OVER ...)``; both ignore NULLs.
+The only text that differs between engines is a distinct count over a window (DuckDB has
+``count(DISTINCT ...) OVER``, Spark ``size(collect_set(...) OVER ...)``; both ignore NULLs)
+and DuckDB's ``MATERIALIZED`` on the CTEs used twice.
 """
 
 from __future__ import annotations
@@ -164,27 +165,32 @@ def feature_sql(dialect: Dialect = "duckdb", table: str = "tx", accounts: str | 
     src = ", ".join(f"s.{n} AS src_{n}" for n in account_features())
     dst = ", ".join(f"d.{n} AS dst_{n}" for n in account_features())
     w = TWO_HOP_WINDOW
-    acc = accounts or f"({account_sql(dialect, table)})"
+    # DuckDB would inline a CTE used twice (computing it twice, planning joins blind);
+    # Spark has no such keyword
+    materialized = "MATERIALIZED " if dialect == "duckdb" else ""
+    acc = accounts or "acc"
+    with_acc = "" if accounts else f"acc AS {materialized}({account_sql(dialect, table)}),\n"
     return f"""
-WITH pairs AS (
+WITH {with_acc}pairs AS {materialized}(
   SELECT source, target, min(t) AS f FROM {table} GROUP BY source, target
 ),
+legs AS {materialized}(
+  SELECT p1.source AS a, p1.target AS m, p2.target AS b, p1.f AS f1, p2.f AS f2
+  FROM pairs p1 JOIN pairs p2 ON p2.source = p1.target
+  WHERE p2.f BETWEEN p1.f AND p1.f + {w} AND p1.source <> p2.target
+),
 sg AS (
-  SELECT x.seq, count(DISTINCT p1.target) AS n
-  FROM {table} x
-  JOIN pairs p1 ON p1.source = x.source AND p1.f BETWEEN x.t - {w} AND x.t
-  JOIN pairs p2 ON p2.source = p1.target AND p2.target = x.target
-       AND p2.f BETWEEN p1.f AND x.t
-  WHERE p1.target <> x.target AND p1.target <> x.source
+  SELECT x.seq, count(DISTINCT l.m) AS n
+  FROM {table} x JOIN legs l ON l.a = x.source AND l.b = x.target
+   AND l.f1 >= x.t - {w} AND l.f2 <= x.t
+  WHERE l.m <> x.target AND l.m <> x.source
   GROUP BY x.seq
 ),
 cyc AS (
-  SELECT x.seq, count(DISTINCT p1.target) AS n
-  FROM {table} x
-  JOIN pairs p1 ON p1.source = x.target AND p1.f BETWEEN x.t - {w} AND x.t
-  JOIN pairs p2 ON p2.source = p1.target AND p2.target = x.source
-       AND p2.f BETWEEN p1.f AND x.t
-  WHERE p1.target <> x.target AND p1.target <> x.source
+  SELECT x.seq, count(DISTINCT l.m) AS n
+  FROM {table} x JOIN legs l ON l.a = x.target AND l.b = x.source
+   AND l.f1 >= x.t - {w} AND l.f2 <= x.t
+  WHERE l.m <> x.target AND l.m <> x.source
   GROUP BY x.seq
 ),
 joined AS (
