@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from memory import TreeMemory  # noqa: E402
+from memory import TreeMemory
 
 SILOBREAK = [str(Path(sys.executable).with_name("silobreak"))]
 
