@@ -1,13 +1,12 @@
 """Files to features to scores: what ``finance train`` and ``finance score`` run.
 
 DuckDB holds the transactions and computes the features (``features.feature_sql``); the
-feature matrix goes to LightGBM as float64. Scoring streams the result in batches so that a
+feature matrix goes to LightGBM as float32. Scoring streams the result in batches so that a
 file of tens of millions of transactions never sits in memory twice.
 """
 
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 import tempfile
@@ -21,6 +20,7 @@ import duckdb
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from silobreak.finance.features import FEATURES, account_sql, feature_sql
 from silobreak.finance.scoring import Matrix, TrainConfig, TrainedModel, train
@@ -171,19 +171,22 @@ def score_file(
     rows = flagged = 0
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
-    with tmp.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["id", "score", "flagged", *(["explanation"] if explain else [])])
+    columns = ["id", "score", "flagged", *(["explanation"] if explain else [])]
+    schema = pa.schema([(c, pa.string()) for c in columns])
+    options = pacsv.WriteOptions(quoting_style="needed")
+    with pacsv.CSVWriter(tmp, schema, write_options=options) as writer:
         for batch in feature_batches(con, spark=spark):
             scores = model.predict(batch.x)
             flags = scores >= model.meta.threshold
-            reasons = model.explain(batch.x[flags], explain) if explain else []
-            why = iter(reasons)
-            for tx_id, score, flag in zip(batch.ids, scores, flags, strict=True):
-                row = [tx_id, f"{score:.6f}", "true" if flag else "false"]
-                if explain:
-                    row.append(_reason(next(why)) if flag else "")
-                writer.writerow(row)
+            data = [
+                batch.ids,
+                np.char.mod("%.6f", scores).tolist(),
+                np.where(flags, "true", "false").tolist(),
+            ]
+            if explain:
+                reasons = iter(model.explain(batch.x[flags], explain))
+                data.append([_reason(next(reasons)) if f else "" for f in flags])
+            writer.write_table(pa.table(data, schema=schema))
             rows += len(batch.ids)
             flagged += int(flags.sum())
     tmp.replace(out)
@@ -191,4 +194,7 @@ def score_file(
 
 
 def _reason(parts: list[tuple[str, float, float]]) -> str:
-    return "; ".join(f"{name}={value:g} (+{contrib:.2f})" for name, value, contrib in parts)
+    return "; ".join(
+        f"{name}={'none' if np.isnan(value) else f'{value:g}'} (+{contrib:.2f})"
+        for name, value, contrib in parts
+    )
