@@ -151,7 +151,7 @@ def train_file(
         raise TransactionFileError(f"{path}: no is_laundering column: training needs labels")
     config = config or TrainConfig()
     x, y, weights = training_data(con, spark, config.max_rows)
-    return train(x, y, config, weights)
+    return train(x, y, config, weights, loaded.rows)
 
 
 def score_file(

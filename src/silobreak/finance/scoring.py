@@ -55,6 +55,7 @@ class ModelMeta:
     positives: int
     validation: dict[str, float]
     config: dict[str, Any] = field(default_factory=dict)
+    sampled: int = 0  # rows the fit saw (negatives thinned beyond ``max_rows``)
 
 
 @dataclass
@@ -147,8 +148,10 @@ def train(
     y: npt.NDArray[np.bool_],
     config: TrainConfig | None = None,
     weights: npt.NDArray[np.float32] | None = None,
+    rows: int | None = None,
 ) -> TrainedModel:
-    """Fit on rows sorted by time (``x``, ``y`` and ``weights`` already in time order)."""
+    """Fit on rows sorted by time (``x``, ``y`` and ``weights`` already in time order);
+    ``rows`` is the number of transactions they were sampled from."""
     config = config or TrainConfig()
     w = np.ones(len(y), dtype=np.float32) if weights is None else weights
     if int(y.sum()) == 0:
@@ -185,8 +188,9 @@ def train(
         threshold=threshold,
         trees=trees,
         trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        rows=len(y),
+        rows=rows or len(y),
         positives=int(y.sum()),
+        sampled=len(y),
         validation=validation,
         config=asdict(config),
     )
