@@ -16,11 +16,14 @@ windows 1 day, 7 days, 30 days and all time:
   builds fresh links in bursts, business repeats old ones;
 - **amount statistics**: mean and standard deviation of the amounts out and in
   (``out_avg``, ``out_std``, ``in_avg``, ``in_std``; 30 days and all time);
-- **age**: days since the account was first seen (``age_days``).
+- **age and recency**: days since the account was first seen (``age_days``), since it last
+  received and last paid before this moment (``last_in_days``, ``last_out_days``): money
+  that moves on days after it arrived, along a walk of accounts, shows here.
 
 For the pair: how many times this source paid this target so far (``pair_n``), how many times
 the reverse (``pair_rev_n``), days since the previous payment (``pair_gap_days``) and between
-the two before (``pair_gap_prev_days``): business repeats on a rhythm, a scheme does not. For the
+the two before (``pair_gap_prev_days``) and their ratio (``pair_rhythm``, 1 for a steady
+rhythm): business repeats on a rhythm, a scheme does not. For the
 amount: the amount, its ratio to the source's mean payment, whether it is round. Two-hop shapes
 over relationships first seen within 30 days: intermediaries ``m`` with ``s -> m -> d``
 (scatter-gather, ``sg_30d``) and with ``d -> m -> s`` (a temporal cycle closing with this
@@ -55,7 +58,7 @@ def account_features() -> list[str]:
         if not (w == "all" and kind in ("out_new", "in_new"))
     ]
     stats = [f"{kind}_{w}" for w in STAT_WINDOWS for kind in _STATS]
-    return [*names, *stats, "age_days"]
+    return [*names, *stats, "age_days", "last_in_days", "last_out_days"]
 
 
 FEATURES: tuple[str, ...] = (
@@ -68,6 +71,7 @@ FEATURES: tuple[str, ...] = (
     "pair_rev_n",
     "pair_gap_days",
     "pair_gap_prev_days",
+    "pair_rhythm",
     "sg_30d",
     "cycle_30d",
 )
@@ -122,6 +126,12 @@ def _account_columns(dialect: Dialect) -> list[str]:
                 f"stddev_pop({value}) OVER {frame} AS {side}_std_{name}",
             ]
     cols.append(f"(t - min(t) OVER (PARTITION BY acct)) / CAST({DAY} AS DOUBLE) AS age_days")
+    before = "(PARTITION BY acct ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+    for side, flag in (("in", 0), ("out", 1)):
+        cols.append(
+            f"(t - max(CASE WHEN o = {flag} THEN t END) OVER {before}) / CAST({DAY} AS DOUBLE)"
+            f" AS last_{side}_days"
+        )
     return cols
 
 
@@ -200,6 +210,8 @@ joined AS (
     {src}, {dst},
     s.pair_n, s.pair_rev_n, s.pair_gap / CAST({DAY} AS DOUBLE) AS pair_gap_days,
     s.pair_gap_prev / CAST({DAY} AS DOUBLE) AS pair_gap_prev_days,
+    CASE WHEN s.pair_gap_prev > 0 THEN CAST(s.pair_gap AS DOUBLE) / s.pair_gap_prev END
+      AS pair_rhythm,
     coalesce(sg.n, 0) AS sg_30d, coalesce(cyc.n, 0) AS cycle_30d
   FROM {table} x
   JOIN {acc} s ON s.seq = x.seq AND s.o = 1
