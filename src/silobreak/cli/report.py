@@ -21,7 +21,8 @@ from silobreak.report.html import write_report
 @pass_ctx
 def report_command(ctx: CliContext, out: Path, title: str) -> None:
     """Write the HTML report (organizations, datasets, domains, counts, merged entities,
-    quarantine, loads) as the reading viewer may see it (see --as-org)."""
+    convergences, financial findings and a traced flow, quarantine, loads) as the reading
+    viewer may see it (see --as-org)."""
     with ctx.store(read_only=True) as store:
         path = write_report(store, ctx.viewer, out, title=title)
     console.print(f"report: {path.resolve()}")
