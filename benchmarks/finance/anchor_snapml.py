@@ -26,6 +26,7 @@ import numpy as np
 from snapml import GraphFeaturePreprocessor
 
 DAY = 86_400
+BINS = list(range(2, 16))  # pattern sizes 2..15, one histogram bin each
 
 
 def best_threshold(y: np.ndarray, s: np.ndarray) -> float:
@@ -70,16 +71,16 @@ def main() -> None:
             "vertex_stats_tw": 14 * DAY,
             "fan": True,
             "fan_tw": 14 * DAY,
-            "fan_bins": [y for y in range(2, 16)],
+            "fan_bins": BINS,
             "degree": True,
             "degree_tw": 14 * DAY,
-            "degree_bins": [y for y in range(2, 16)],
+            "degree_bins": BINS,
             "scatter-gather": True,
             "scatter-gather_tw": 14 * DAY,
-            "scatter-gather_bins": [y for y in range(2, 16)],
+            "scatter-gather_bins": BINS,
             "temp-cycle": True,
             "temp-cycle_tw": 30 * DAY,
-            "temp-cycle_bins": [y for y in range(2, 16)],
+            "temp-cycle_bins": BINS,
             "lc-cycle": False,
         }
     )

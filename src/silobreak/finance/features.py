@@ -135,6 +135,18 @@ def _account_columns(dialect: Dialect) -> list[str]:
     return cols
 
 
+def _two_hop(name: str, start: str, end: str, table: str) -> str:
+    """Intermediaries ``m`` on legs ``x.start -> m -> x.end`` first seen within the window
+    before ``x``: scatter-gather (source to target) or a cycle closing (target to source)."""
+    return f"""{name} AS (
+  SELECT x.seq, count(DISTINCT l.m) AS n
+  FROM {table} x JOIN legs l ON l.a = x.{start} AND l.b = x.{end}
+   AND l.f1 >= x.t - {TWO_HOP_WINDOW} AND l.f2 <= x.t
+  WHERE l.m <> x.target AND l.m <> x.source
+  GROUP BY x.seq
+)"""
+
+
 def account_sql(dialect: Dialect = "duckdb", table: str = "tx", part: str = "TRUE") -> str:
     """The per-account and per-pair windows, one row per (transaction ``seq``, side ``o``: 1 =
     as payer, 0 = as payee), for the accounts ``acct`` that satisfy ``part``. Every window is
@@ -189,20 +201,8 @@ legs AS {materialized}(
   FROM pairs p1 JOIN pairs p2 ON p2.source = p1.target
   WHERE p2.f BETWEEN p1.f AND p1.f + {w} AND p1.source <> p2.target
 ),
-sg AS (
-  SELECT x.seq, count(DISTINCT l.m) AS n
-  FROM {table} x JOIN legs l ON l.a = x.source AND l.b = x.target
-   AND l.f1 >= x.t - {w} AND l.f2 <= x.t
-  WHERE l.m <> x.target AND l.m <> x.source
-  GROUP BY x.seq
-),
-cyc AS (
-  SELECT x.seq, count(DISTINCT l.m) AS n
-  FROM {table} x JOIN legs l ON l.a = x.target AND l.b = x.source
-   AND l.f1 >= x.t - {w} AND l.f2 <= x.t
-  WHERE l.m <> x.target AND l.m <> x.source
-  GROUP BY x.seq
-),
+{_two_hop("sg", "source", "target", table)},
+{_two_hop("cyc", "target", "source", table)},
 joined AS (
   SELECT x.id, x.t, x.seq, x.amount,
     x.amount / (s.out_amt_all / s.out_n_all) AS amount_ratio_src,

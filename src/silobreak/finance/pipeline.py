@@ -108,7 +108,7 @@ def feature_batches(
 
 
 def training_data(
-    con: duckdb.DuckDBPyConnection, spark: Any = None, max_rows: int = 500_000
+    con: duckdb.DuckDBPyConnection, spark: Any = None, max_rows: int = TrainConfig.max_rows
 ) -> tuple[Matrix, npt.NDArray[np.bool_], npt.NDArray[np.float32]]:
     """Features, labels and weights of ``tx`` in time order; every row must carry a label.
 

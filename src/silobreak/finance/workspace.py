@@ -8,9 +8,7 @@ bad rows land in the quarantine with their line and reason.
 from __future__ import annotations
 
 import tempfile
-import uuid
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
@@ -18,8 +16,8 @@ import orjson
 from silobreak.finance.flag import findings_entities
 from silobreak.finance.patterns import Finding, PatternConfig, find_patterns
 from silobreak.finance.transactions import Transaction, as_transactions
-from silobreak.ingest.load import IngestOptions, dataset_for, file_sha256, ingest_file
-from silobreak.model.records import Dataset, LoadInfo, QuarantineRow, StatementDefaults
+from silobreak.ingest.load import IngestOptions, dataset_for, ingest_file, new_load
+from silobreak.model.records import Dataset, LoadInfo, QuarantineRow
 from silobreak.policy.viewer import Viewer
 from silobreak.store.base import Store
 
@@ -41,27 +39,7 @@ def load_transaction_file(
 ) -> tuple[LoadInfo, int, list[QuarantineRow]]:
     """Load ``path`` into the transaction table of ``options.dataset`` in one commit."""
     dataset = dataset_for(store, options)
-    started = datetime.now(UTC).replace(tzinfo=None)
-    load = LoadInfo(
-        load_id=uuid.uuid4().hex,
-        dataset=dataset.name,
-        org=dataset.org,
-        path=str(path),
-        sha256=file_sha256(path),
-        format="transactions",
-        started_at=started,
-    )
-    defaults = StatementDefaults(
-        dataset=dataset.name,
-        org=dataset.org,
-        origin=path.name,
-        marking=dataset.marking,
-        handling=dataset.handling,
-        source_grade=dataset.source_grade,
-        retention_until=None,
-        load_id=load.load_id,
-        seen_at=started,
-    )
+    load, defaults = new_load(path, dataset, "transactions")
     with store.begin_load(load, defaults, dataset) as session:
         rows, rejects = session.add_transactions(path)
         info = session.commit()

@@ -96,27 +96,7 @@ def ingest_file(store: Store, path: Path, options: IngestOptions) -> IngestResul
         raise InputError(f"{path}: {fmt} input needs --mapping FILE.yml (an FtM mapping file)")
     dataset = dataset_for(store, options)
     mapping = Mapping.load(options.mapping, options.dataset) if options.mapping else None
-    started = datetime.now(UTC).replace(tzinfo=None)
-    load = LoadInfo(
-        load_id=uuid.uuid4().hex,
-        dataset=dataset.name,
-        org=dataset.org,
-        path=str(path),
-        sha256=file_sha256(path),
-        format=fmt,
-        started_at=started,
-    )
-    defaults = StatementDefaults(
-        dataset=dataset.name,
-        org=dataset.org,
-        origin=path.name,
-        marking=dataset.marking,
-        handling=dataset.handling,
-        source_grade=dataset.source_grade,
-        retention_until=options.retain_until,
-        load_id=load.load_id,
-        seen_at=started,
-    )
+    load, defaults = new_load(path, dataset, fmt, options.retain_until)
     result = IngestResult(load=None)
     with store.begin_load(load, defaults, dataset) as session:
         source = ProgressFile(path)
@@ -181,6 +161,35 @@ def _progress(rows: Iterator[Row], source: ProgressFile, show: bool) -> Iterator
                 bar.update(task, completed=source.position())
             yield row
         bar.update(task, completed=source.size)
+
+
+def new_load(
+    path: Path, dataset: Dataset, fmt: str, retain_until: date | None = None
+) -> tuple[LoadInfo, StatementDefaults]:
+    """The record of a load of ``path`` into ``dataset`` starting now, and the provenance and
+    sharing terms its rows will carry."""
+    started = datetime.now(UTC).replace(tzinfo=None)
+    load = LoadInfo(
+        load_id=uuid.uuid4().hex,
+        dataset=dataset.name,
+        org=dataset.org,
+        path=str(path),
+        sha256=file_sha256(path),
+        format=fmt,
+        started_at=started,
+    )
+    defaults = StatementDefaults(
+        dataset=dataset.name,
+        org=dataset.org,
+        origin=path.name,
+        marking=dataset.marking,
+        handling=dataset.handling,
+        source_grade=dataset.source_grade,
+        retention_until=retain_until,
+        load_id=load.load_id,
+        seen_at=started,
+    )
+    return load, defaults
 
 
 def dataset_for(store: Store, options: IngestOptions) -> Dataset:
