@@ -207,6 +207,36 @@ def test_birth_date_typos_and_common_identifiers() -> None:
     # one passport on both outweighs a mistyped birth date; without it this would be a conflict
     assert vouched is not None and vouched.levels["birth_date"] == "conflict"
     assert not vouched.conflict
+    # digits swapped across the month/day boundary (19100210 typed 19100120) is a typo too
+    early = _rec("f/1", "Person", {"Amy White"}, birth_dates={"1910-02-10"})
+    late = _rec("g/1", "Person", {"Amy White"}, birth_dates={"1910-01-20"})
+    assert (c := compare_records(0, 1, early, late)) is not None
+    assert c.levels["birth_date"] == "typo"
+
+
+def test_passport_numbers_mistyped_or_different() -> None:
+    """Numbers without check digits are mistyped like dates; a different one is not a
+    contradiction (people renew passports), but with a different birth date it is."""
+    a = _rec("a/1", "Person", {"Amy White"}, ids={"passport": {"P1234567"}})
+    typo = _rec("b/1", "Person", {"Amy White"}, ids={"passport": {"P1234576"}})
+    other = _rec("c/1", "Person", {"Amy White"}, ids={"passport": {"K9988776"}})
+    assert (c := compare_records(0, 1, a, typo)) is not None
+    assert c.levels["strong_id"] == "typo" and not c.conflict
+    assert (c := compare_records(0, 2, a, other)) is not None
+    assert c.levels["strong_id"] == "different" and not c.conflict
+    born = _rec(
+        "d/1", "Person", {"Amy White"}, ids={"passport": {"P1234576"}}, birth_dates={"1975-03-12"}
+    )
+    later = _rec(
+        "e/1", "Person", {"Amy White"}, ids={"passport": {"P1234567"}}, birth_dates={"1990-07-01"}
+    )
+    assert (c := compare_records(0, 1, born, later)) is not None
+    assert c.levels["strong_id"] == "typo" and c.conflict  # a typo does not vouch for dates
+    # a checked identifier one keystroke away is another valid number: a conflict
+    v1 = _rec("f/1", "Vessel", {"Ocean Pearl"}, ids={"imo": {"9321483"}})
+    v2 = _rec("g/1", "Vessel", {"Ocean Pearl"}, ids={"imo": {"9321438"}})
+    assert (c := compare_records(0, 1, v1, v2)) is not None
+    assert c.levels["strong_id"] == "conflict" and c.conflict
 
 
 def test_addresses_compare_by_token_overlap() -> None:

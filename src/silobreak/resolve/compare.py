@@ -23,7 +23,7 @@ STRONG_KINDS = frozenset(spec.kind for spec in PROPERTY_KINDS.values() if spec.s
 # feature -> its levels, most similar first; "absent" (nothing to compare) is always last.
 FEATURES: dict[str, tuple[str, ...]] = {
     "name": ("exact", "high", "good", "fair", "weak", "different", "absent"),
-    "strong_id": ("match", "conflict", "absent"),
+    "strong_id": ("match", "typo", "different", "conflict", "absent"),
     "weak_id": ("match", "different", "absent"),
     "birth_date": ("exact", "swapped", "typo", "year", "conflict", "absent"),
     "country": ("match", "conflict", "absent"),
@@ -105,14 +105,22 @@ def _ids(a: Record, b: Record, strong: bool) -> tuple[str, str]:
         if shared:
             return "match", f"{kind} {sorted(shared)[0]}"
     if strong:
+        # Numbers without a check digit (passports, national ids) are mistyped as dates are;
+        # a checked one (IBAN, IMO) one keystroke away is another, valid, number.
+        for kind in sorted(kinds - UNIQUE_KINDS):
+            for x in sorted(a.ids.get(kind, _EMPTY)):
+                for y in sorted(b.ids.get(kind, _EMPTY)):
+                    if one_keystroke(x, y):
+                        return "typo", f"{kind} {x} / {y}"
         for kind in sorted(UNIQUE_KINDS):
             left, right = a.ids.get(kind), b.ids.get(kind)
             if left and right and not left & right:
                 return "conflict", f"{kind} {sorted(left)[0]} vs {sorted(right)[0]}"
-        return "absent", ""
-    both = [k for k in kinds if a.ids.get(k) and b.ids.get(k)]
+    # Strong kinds that are not unique differ without contradiction: people hold several
+    # passports over their lives.
+    both = sorted(k for k in kinds if a.ids.get(k) and b.ids.get(k))
     if both:
-        return "different", ", ".join(sorted(both))
+        return "different", ", ".join(both)
     return "absent", ""
 
 
@@ -158,8 +166,8 @@ def _places(left: AbstractSet[str], right: AbstractSet[str]) -> tuple[str, str]:
     return "different", f"{sorted(left)[0]} vs {sorted(right)[0]}"
 
 
-def date_typo(a: str, b: str) -> bool:
-    """Two full dates one keystroke apart: one digit changed, or two adjacent digits swapped."""
+def one_keystroke(a: str, b: str) -> bool:
+    """Two values one keystroke apart: one character changed, or two adjacent ones swapped."""
     if len(a) != len(b):
         return False
     diff = [k for k in range(len(a)) if a[k] != b[k]]
@@ -191,7 +199,8 @@ def _dates(left: AbstractSet[str], right: AbstractSet[str]) -> tuple[str, str]:
             return "swapped", f"{d} / {swapped}"
     for d in full_l:
         for e in full_r:
-            if date_typo(d, e):
+            # On the digits alone: "1910-02-10" typed as 19100120 swaps two neighbours.
+            if one_keystroke(d.replace("-", ""), e.replace("-", "")):
                 return "typo", f"{d} / {e}"
     years_l = {d[:4] for d in left}
     years_r = {d[:4] for d in right}

@@ -21,6 +21,10 @@ from silobreak.resolve.records import Record
 
 _SMOOTH = 1e-4
 _M_FLOOR = 0.005  # a level never seen among matches is rare for them, not impossible
+# ``u`` is blended with typical values (``estimate_u``), so it is never zero; this only
+# guards the logarithm. A floor as high as ``_SMOOTH`` would cap every weight at 13 bits, less
+# than the prior odds against a random pair in a workspace of 10,000 records.
+_U_FLOOR = 1e-9
 
 # Starting m probabilities: what a match usually looks like; EM moves them.
 _M_START: dict[str, dict[str, float]] = {
@@ -32,7 +36,7 @@ _M_START: dict[str, dict[str, float]] = {
         "weak": 0.06,
         "different": 0.04,
     },
-    "strong_id": {"match": 0.95, "conflict": 0.05},
+    "strong_id": {"match": 0.9, "typo": 0.03, "different": 0.04, "conflict": 0.03},
     "weak_id": {"match": 0.7, "different": 0.3},
     "birth_date": {"exact": 0.8, "swapped": 0.03, "typo": 0.05, "year": 0.09, "conflict": 0.03},
     "country": {"match": 0.85, "conflict": 0.15},
@@ -74,7 +78,7 @@ class FellegiSunter:
                 continue
             m = self.m[feature].get(level, _SMOOTH)
             u = self.u[feature].get(level, _SMOOTH)
-            out[feature] = math.log2(max(m, _SMOOTH) / max(u, _SMOOTH))
+            out[feature] = math.log2(max(m, _SMOOTH) / max(u, _U_FLOOR))
         if "name" in levels:
             out["name"] += self.name_adjustment(levels["name"], frequency)
         return out
@@ -89,7 +93,7 @@ class FellegiSunter:
         if frequency is None or level not in _FREQUENCY_LEVELS:
             return 0.0
         share, floor = frequency
-        u = max(self.u["name"].get(level, _SMOOTH), _SMOOTH)
+        u = max(self.u["name"].get(level, _SMOOTH), _U_FLOOR)
         adjustment = min(max(math.log2(u / share), -_MAX_ADJUSTMENT), _MAX_ADJUSTMENT)
         # At two records or fewer the estimate is at its floor, not a measurement: a rare name
         # is never held against a pair.
@@ -160,7 +164,7 @@ def estimate_u(
     blended: dict[str, dict[str, float]] = {}
     for feature, level_counts in counts.items():
         n = sum(level_counts.get(lvl, 0.0) for lvl in FEATURES[feature] if lvl != "absent")
-        typical = _normalise(TYPICAL_U[feature], FEATURES[feature])
+        typical = _normalise(TYPICAL_U[feature], FEATURES[feature], _U_FLOOR)
         blended[feature] = {
             lvl: (level_counts.get(lvl, 0.0) + PRIOR_PAIRS * typical[lvl]) / (n + PRIOR_PAIRS)
             for lvl in typical
@@ -178,7 +182,8 @@ TYPICAL_U: dict[str, dict[str, float]] = {
         "weak": 0.02,
         "different": 0.9725,
     },
-    "strong_id": {"match": 0.0001, "conflict": 0.9999},
+    # Two strangers share a passport or a national id only by fraud or a clerk's error.
+    "strong_id": {"match": 1e-6, "typo": 1e-5, "different": 0.6, "conflict": 0.399989},
     "weak_id": {"match": 0.0005, "different": 0.9995},
     "birth_date": {
         "exact": 0.0005,
