@@ -13,7 +13,7 @@ from silobreak.ingest import IngestOptions, ingest_file
 from silobreak.pipeline import ingest_scenario
 from silobreak.policy import SYSTEM, Viewer
 from silobreak.resolve import engines
-from silobreak.resolve.cluster import Clusterer
+from silobreak.resolve.cluster import Clusterer, ambiguous_records
 from silobreak.resolve.compare import compare_records
 from silobreak.resolve.engines import DuckDBEngine
 from silobreak.resolve.evaluate import pairwise
@@ -328,6 +328,39 @@ def test_address_and_birth_date_keys_pair_records_whose_names_differ() -> None:
     assert (2, 3) in pairs  # a rare birth date
     assert (3, 4) in pairs  # two name parts
     assert (0, 2) not in pairs and (1, 4) not in pairs
+
+
+def test_a_common_surname_with_a_birth_place_pairs_records() -> None:
+    """ "Bryant" is held by too many records to pair them alone, Sheffield by too many to be
+    used at all; a Bryant born in Sheffield is rare."""
+    records = [
+        _rec("a/1", "Person", {"Walter Bryant"}, birth_places={"Sheffield"}),
+        _rec("b/1", "Person", {"Wally Bryant"}, birth_places={"Sheffield"}),
+    ]
+    records += [_rec(f"c/{n}", "Person", {f"Zed{n} Bryant"}) for n in range(25)]
+    records += [
+        _rec(f"d/{n}", "Person", {f"Yan{n} Ho"}, birth_places={"Sheffield"}) for n in range(210)
+    ]
+    pairs = set(DuckDBEngine().candidate_pairs(records))
+    assert (0, 1) in pairs
+    assert (0, 2) not in pairs and (0, 30) not in pairs
+
+
+def test_records_mistyped_two_ways_are_reconciled_by_a_third() -> None:
+    """A record without a birth date linked to 1834-10-11 and 1835-10-14 is ambiguous, unless
+    1834-10-14, within a typo of both, is linked too: one person written three ways."""
+    undated = _rec("a/1", "Person", {"Ada Byron"})
+    one = _rec("b/1", "Person", {"Ada Byron"}, birth_dates={"1834-10-11"})
+    two = _rec("c/1", "Person", {"Ada Byron"}, birth_dates={"1835-10-14"})
+    true = _rec("d/1", "Person", {"Ada Byron"}, birth_dates={"1834-10-14"})
+    assert ambiguous_records([undated, one, two], [(0, 1), (0, 2)]) == {0}
+    assert ambiguous_records([undated, one, two, true], [(0, 1), (0, 2), (0, 3)]) == set()
+    ship = _rec("e/1", "Vessel", {"Sea Falcon"})
+    imo1 = _rec("f/1", "Vessel", {"Sea Falcon"}, ids={"imo": {"9321483"}})
+    imo2 = _rec("g/1", "Vessel", {"Sea Falcon"}, ids={"imo": {"9176187"}})
+    bare = _rec("h/1", "Vessel", {"Sea Falcon"}, birth_dates={"2001-01-01"})
+    # identifiers are never reconciled
+    assert ambiguous_records([ship, imo1, imo2, bare], [(0, 1), (0, 2), (0, 3)]) == {0}
 
 
 def test_common_names_weigh_less_than_rare_ones() -> None:

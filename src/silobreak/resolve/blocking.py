@@ -5,16 +5,19 @@ Every record gets keys, and the first letter of a key is its kind:
 - ``i`` identifiers, normalised (``id:imo:9321483``);
 - ``n`` names: each distinctive name part (``n:``), its sound (``nm:``, metaphone), rigour's
   name symbols (``ns:``, the same across scripts: Mohammed and محمد share one), each pair of
-  parts of one name (``nn:``, "john|smith") and each part with the birth year (``ny:``) and
-  the birth date (``nd:``). The composite keys keep common parts usable: ``john`` alone is
-  held by too many records, ``john`` born on 1970-05-03 is not;
+  parts of one name (``nn:``, "john|smith") and of their sounds (``nq:``, so "Percy Molten0"
+  meets "Percy Molteno"), and each part with the birth year (``ny:``), the birth date
+  (``nd:``), the birth place (``np:``) and each word of an address (``na:``). The composite
+  keys keep common parts usable: ``john`` alone is held by too many records, ``john`` born
+  on 1970-05-03 is not;
 - ``d`` full birth dates;
+- ``p`` birth places;
 - ``a`` addresses: the whole address and each pair of neighbouring words (a postcode, a
   street and its number), so "Devon, TQ13 8DF" and "TQ13 8DF" share ``a:tq13 8df``.
 
 A pair is a candidate if it shares an identifier, two name parts, keys of two kinds (a name
-and a birth date, a birth date and an address, ...), a rare name part, pair of parts or
-address (at most 20 records), or a very rare key of another kind (at most 5: a birthday
+and a birth date, a birth date and an address, ...), a rare name part, address or composite
+name key (at most 20 records), or a very rare key of another kind (at most 5: a birthday
 alone, or a name's sound alone, pairs mostly strangers). Keys shared by too many
 records (``trading``, ``mohammed``) are not used: they would pair everyone with everyone.
 """
@@ -68,23 +71,34 @@ def record_keys(record: Record) -> set[str]:
     keys.update(f"d:{day}" for day in record.birth_dates if len(day) == 10)
     years = {day[:4] for day in record.birth_dates}
     days = {day for day in record.birth_dates if len(day) == 10}
+    places = {_words(place) for place in record.birth_places} - {""}
+    keys.update(f"p:{place}" for place in places)
+    streets = {w for address in record.addresses for w in _words(address).split() if len(w) >= 3}
     for family, name in _names(record):
         parts = distinctive_parts(name)
         for part in parts:
             keys.add(f"n:{family}:{part.comparable}")
             keys.update(f"ny:{family}:{year}:{part.comparable}" for year in years)
             keys.update(f"nd:{family}:{day}:{part.comparable}" for day in days)
+            keys.update(f"np:{family}:{place}:{part.comparable}" for place in places)
+            keys.update(f"na:{family}:{word}:{part.comparable}" for word in streets)
             if part.metaphone and len(part.metaphone) >= 2:
                 keys.add(f"nm:{family}:{part.metaphone}")
         if len(parts) <= _MAX_PAIRED_PARTS:
             words = sorted({p.comparable for p in parts})
             keys.update(f"nn:{family}:{a}|{b}" for a, b in itertools.combinations(words, 2))
+            sounds = sorted({p.metaphone for p in parts if p.metaphone and len(p.metaphone) >= 2})
+            keys.update(f"nq:{family}:{a}|{b}" for a, b in itertools.combinations(sounds, 2))
         for symbol in name.symbols:
             if str(symbol.category.value) == "NAME":
                 keys.add(f"ns:{family}:{symbol.id}")
     for address in record.addresses:
-        words = (ascii_text(address) or "").lower().replace(",", " ").split()
+        words = _words(address).split()
         if words:
             keys.add("a:" + " ".join(words))
         keys.update(f"a:{a} {b}" for a, b in itertools.pairwise(words))
     return keys
+
+
+def _words(text: str) -> str:
+    return " ".join((ascii_text(text) or "").lower().replace(",", " ").split())

@@ -77,14 +77,35 @@ def ambiguous_records(records: Sequence[Record], edges: Iterable[tuple[int, int]
             # Its own birth date is within a typo of both (else those links would be
             # conflicts): the two neighbours differ by typos, not by being two people.
             continue
-        for x in range(len(linked)):
-            if any(
-                records_conflict(records[linked[x]], records[linked[y]])
-                for y in range(x + 1, len(linked))
-            ):
-                out.add(node)
-                break
+        if _contradicting(records, linked):
+            out.add(node)
     return out
+
+
+def _contradicting(records: Sequence[Record], linked: list[int]) -> bool:
+    """Whether two of ``linked`` contradict each other with nothing to reconcile them.
+
+    Identifiers never reconcile. Birth dates may: two records mistyped differently
+    (1834-10-11 and 1835-10-14) contradict each other but not a third, 1834-10-14, within a
+    typo of both: with such a record among the links they are one person written three ways,
+    not two people.
+    """
+    facts = [Facts.of(records[i]) for i in linked]
+    for x in range(len(linked)):
+        for y in range(x + 1, len(linked)):
+            if facts[x].contradiction(facts[y], dates=False) is not None:
+                return True  # two IMO numbers or IBANs: no third record reconciles them
+            if facts[x].contradiction(facts[y]) is None:
+                continue
+            if not any(
+                z not in (x, y)
+                and facts[z].births
+                and facts[z].contradiction(facts[x]) is None
+                and facts[z].contradiction(facts[y]) is None
+                for z in range(len(linked))
+            ):
+                return True
+    return False
 
 
 @dataclass
