@@ -74,19 +74,23 @@ class DuckDBEngine:
 
         Workers are forked, so they inherit the records and the name analyses that blocking
         cached; chunks come back in order, so the result does not depend on the workers.
+        Each chunk gets a fresh worker: a long-lived one fills its own copy of the name
+        caches (about 15 KB per analysed name) and copies the pages it touches, which at a
+        million records cost more than a gigabyte per worker; a fork per chunk costs
+        milliseconds.
         """
         if self.workers < 2 or len(pairs) < _PARALLEL_MIN_PAIRS:
             return _compare_chunk(records, pairs)
         global _SHARED_RECORDS
         _SHARED_RECORDS = records
-        size = max(1000, len(pairs) // (self.workers * 8) + 1)
+        size = max(1000, len(pairs) // (self.workers * 32) + 1)
         chunks = [pairs[k : k + size] for k in range(0, len(pairs), size)]
         context = multiprocessing.get_context("fork")
         # Frozen objects are skipped by the garbage collector: the workers' collections do not
         # write to every record's header, so the pages stay shared instead of being copied.
         gc.freeze()
         try:
-            with context.Pool(self.workers) as pool:
+            with context.Pool(self.workers, maxtasksperchild=1) as pool:
                 found = pool.map(_compare_shared, chunks)
         finally:
             gc.unfreeze()

@@ -138,7 +138,9 @@ class NameComparison:
         return "; ".join(p.describe() for p in self.parts)
 
 
-@lru_cache(maxsize=100_000)
+# An analysed name takes about 15 KB: the cache holds what one pass over the records of a
+# block meets again, not every name of a million records.
+@lru_cache(maxsize=40_000)
 def analyse(kind: NameTypeTag, text: str) -> tuple[Name, ...]:
     """rigour's analysis of one raw name, plus an ICU-transliterated reading when the name
     has letters rigour leaves in their script. Cached: names repeat across many pairs."""
