@@ -75,7 +75,15 @@ def test_planted_networks_and_decoys(scenario_dir: Path) -> None:
     for a, b in truth["decoys"]["namesakes"]:
         assert entities[a]["name"] == entities[b]["name"]
         assert entities[a]["birth_date"] != entities[b]["birth_date"]
+        # one domain each: only a wrong merge makes them a convergence
+        assert len(entities[a]["domains"]) == len(entities[b]["domains"]) == 1
         assert entities[a]["domains"] != entities[b]["domains"]
+    # background noise plants no convergence: nobody outside a network is in two domains
+    members = {m for network in truth["convergences"] for m in network["members"]}
+    for tid, info in entities.items():
+        if info["kind"] in ("background", "legit", "repeater"):
+            assert len(info["domains"]) <= 1, (tid, info)
+    assert members
     for tid in truth["decoys"]["legit_everywhere"]:
         assert entities[tid]["domains"] == [] and len(entities[tid]["orgs"]) >= 3
     for tid in truth["decoys"]["repeat_offenders"]:

@@ -92,7 +92,7 @@ def write_bank(ctx: Ctx, spec: OrgSpec) -> None:
     background: list[Person | Company] = [*sample_persons(ctx, 0.4), *sample_companies(ctx, 0.4)]
     for entity in background:
         cid, aid = customer(entity)
-        if rng.random() < 0.04:
+        if rng.random() < 0.04 and ctx.offend(entity.tid, "financial_crime"):
             report(cid, aid, entity.tid, "unexplained wealth; rapid in-and-out")
         if rng.random() < 0.03:  # the same customer onboarded twice
             customer(entity)

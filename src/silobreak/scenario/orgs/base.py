@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,6 +19,12 @@ class Ctx:
     rng: random.Random
     out: Path
     truth: Truth
+    # background entity -> the one crime domain the scenario has put it in
+    offences: dict[str, str] = field(default_factory=dict)
+
+    def offend(self, tid: str, domain: str) -> bool:
+        """Put a background entity in a crime ``domain`` unless it is in another already."""
+        return self.offences.setdefault(tid, domain) == domain
 
     def day(self) -> str:
         return (date(2022, 1, 1) + timedelta(days=self.rng.randint(0, 1400))).isoformat()
@@ -45,9 +51,27 @@ class OrgSpec:
         return f"{self.dataset}.yml" if self.format in ("csv", "xlsx") else None
 
 
-def sample_persons(ctx: Ctx, share: float) -> list[Person]:
-    """A random share of the background people (not planted in any network or decoy)."""
-    return [p for p in ctx.world.persons if p.kind == "background" and ctx.rng.random() < share]
+def sample_persons(ctx: Ctx, share: float, domain: str | None = None) -> list[Person]:
+    """A random share of the background people (not planted in any network or decoy).
+
+    With a crime ``domain``, only people not yet put in another domain: background noise
+    must not make convergences the truth does not plant (a random person in a police case
+    and a wildlife seizure would be one, and rank among the planted networks).
+    """
+    out = []
+    for person in ctx.world.persons:
+        if person.kind != "background" or ctx.rng.random() >= share:
+            continue
+        if domain is not None and not ctx.offend(person.tid, domain):
+            continue
+        out.append(person)
+    return out
+
+
+def namesake_twins(ctx: Ctx, part: int) -> list[Person]:
+    """The second person of every third namesake pair (``part`` 0, 1 or 2): each twin is
+    put in one crime domain, as the first is in another, so only a merge makes them meet."""
+    return [twin for k, (_, twin) in enumerate(ctx.world.namesakes) if k % 3 == part]
 
 
 def sample_companies(ctx: Ctx, share: float) -> list[Company]:

@@ -73,7 +73,7 @@ def write_cert(ctx: Ctx, spec: OrgSpec) -> None:
                     net.lieutenants[0],
                     net.companies[-1],
                 )
-    for person in sample_persons(ctx, 0.02):
+    for person in sample_persons(ctx, 0.02, "cybercrime"):
         wallet = ctx.builder.wallet(person.tid)
         incident(wallet.tid, wallet.address, wallet.currency, person, None)
     for _ in range(max(3, len(world.networks))):

@@ -105,7 +105,7 @@ def write_customs(ctx: Ctx, spec: OrgSpec) -> None:
     for company in background:
         if rng.random() < 0.25:
             declare(company, rng.choice(background), rng.choice(pools()["legit_goods"]), False)
-        elif rng.random() < 0.03:
+        elif rng.random() < 0.03 and ctx.offend(company.tid, "illicit_trade"):
             declare(company, rng.choice(background), rng.choice(pools()["counterfeit_goods"]), True)
     with truth.planting_bad_row():
         row = declare(world.legit[0], background[0], "tea", False, when="2023-02-30")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from silobreak.scenario import identifiers as ids
-from silobreak.scenario.orgs.base import Ctx, OrgSpec, sample_persons
+from silobreak.scenario.orgs.base import Ctx, OrgSpec, namesake_twins, sample_persons
 from silobreak.scenario.output import CsvOut
 from silobreak.scenario.variants import Style, company_name, person_name
 from silobreak.scenario.world import Company, Person, Vessel, pools
@@ -66,8 +66,8 @@ def write_ngo(ctx: Ctx, spec: OrgSpec) -> None:
     for net in world.networks:
         if "human_trafficking" in net.domains:
             case(net.lieutenants[-1], net.companies[-1], net.vessel if rng.random() < 0.6 else None)
-    for _, b in world.namesakes[: len(world.namesakes) // 2]:
-        case(b, None, None)
-    for person in sample_persons(ctx, 0.03):
+    for twin in namesake_twins(ctx, 1):
+        case(twin, None, None)
+    for person in sample_persons(ctx, 0.03, "human_trafficking"):
         case(person, None, None)
     out.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from silobreak.scenario.orgs.base import Ctx, OrgSpec, sample_persons
+from silobreak.scenario.orgs.base import Ctx, OrgSpec, namesake_twins, sample_persons
 from silobreak.scenario.output import FtmOut
 from silobreak.scenario.variants import Style, company_name, person_name
 from silobreak.scenario.world import Company, Person, pools
@@ -52,8 +52,8 @@ def write_peplist(ctx: Ctx, spec: OrgSpec) -> None:
         if "corruption" in net.domains:
             pep(net.boss)
             debar(net.companies[0])
-    for _, twin in world.namesakes[len(world.namesakes) // 2 :]:
+    for twin in namesake_twins(ctx, 2):
         pep(twin)
-    for person in sample_persons(ctx, 0.03):
+    for person in sample_persons(ctx, 0.03, "corruption"):
         pep(person)
     out.close()

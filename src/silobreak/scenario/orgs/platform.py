@@ -66,6 +66,7 @@ def write_platform(ctx: Ctx, spec: OrgSpec) -> None:
         for domain in ("illicit_trade", "environmental_crime"):
             if domain in net.domains and rng.random() < 0.6:
                 seller(net.lieutenants[0], domain)
-    for entity in sample_persons(ctx, 0.03):
-        seller(entity, rng.choice(["illicit_trade", "environmental_crime"]))
+    for domain in ("illicit_trade", "environmental_crime"):
+        for entity in sample_persons(ctx, 0.015, domain):
+            seller(entity, domain)
     out.close()

@@ -60,7 +60,7 @@ def write_police(ctx: Ctx, spec: OrgSpec) -> None:
             )
     for a, _ in world.namesakes:
         group(f"{a.family['latin'][0]} clan", [(a, True)], f"OCG-{a.tid}")
-    backgrounds = sample_persons(ctx, 0.04)
+    backgrounds = sample_persons(ctx, 0.04, "organized_crime")
     for k in range(0, len(backgrounds), 3):
         members = backgrounds[k : k + 3]
         group(

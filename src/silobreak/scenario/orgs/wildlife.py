@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from silobreak.scenario import identifiers as ids
-from silobreak.scenario.orgs.base import Ctx, OrgSpec, sample_persons
+from silobreak.scenario.orgs.base import Ctx, OrgSpec, namesake_twins, sample_persons
 from silobreak.scenario.output import CsvOut
 from silobreak.scenario.variants import Style, company_name, person_name
 from silobreak.scenario.world import Company, Person, Vessel, pools
@@ -98,9 +98,9 @@ def write_wildlife(ctx: Ctx, spec: OrgSpec) -> None:
                 world.vessels[rng.randrange(len(world.vessels))] if rng.random() < 0.3 else None,
                 None,
             )
-    for _, twin in world.namesakes:
+    for twin in namesake_twins(ctx, 0):
         seizure([twin], None, None)
-    for person in sample_persons(ctx, 0.05):
+    for person in sample_persons(ctx, 0.05, "environmental_crime"):
         seizure([person], None, None)
     bad = world.vessels[0]
     wrong_imo = f"IMO {bad.imo[:-1]}{(int(bad.imo[-1]) + 1) % 10}"
