@@ -53,11 +53,6 @@ class Facts:
         self.births |= other.births
 
 
-def records_conflict(a: Record, b: Record) -> bool:
-    """Whether two records cannot be one entity: different unique ids or full birth dates."""
-    return Facts.of(a).contradiction(Facts.of(b)) is not None
-
-
 def ambiguous_records(records: Sequence[Record], edges: Iterable[tuple[int, int]]) -> set[int]:
     """Records linked to two records that contradict each other.
 
