@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -97,6 +98,10 @@ def test_features_count_fans_new_links_and_two_hop_shapes(tmp_path: Path) -> Non
     # c1 closes cycles S -> Mi -> G -> S
     assert f["c1"]["cycle_30d"] == 3 and f["g3"]["cycle_30d"] == 0
     assert f["s1"]["sg_30d"] == 0
+    # money passed on keeps its amount: M1 received 100 and pays 95 on; S had received nothing
+    assert f["g1"]["amount_ratio_last_in"] == pytest.approx(0.95)
+    assert f["c1"]["amount_ratio_last_in"] == pytest.approx(250 / 95)
+    assert math.isnan(f["s1"]["amount_ratio_last_in"])
 
 
 def test_features_never_see_the_future(tmp_path: Path) -> None:

@@ -58,12 +58,13 @@ def account_features() -> list[str]:
         if not (w == "all" and kind in ("out_new", "in_new"))
     ]
     stats = [f"{kind}_{w}" for w in STAT_WINDOWS for kind in _STATS]
-    return [*names, *stats, "age_days", "last_in_days", "last_out_days"]
+    return [*names, *stats, "age_days", "last_in_days", "last_out_days", "last_in_amt"]
 
 
 FEATURES: tuple[str, ...] = (
     "amount",
     "amount_ratio_src",
+    "amount_ratio_last_in",
     "amount_round",
     *(f"src_{n}" for n in account_features()),
     *(f"dst_{n}" for n in account_features()),
@@ -132,7 +133,16 @@ def _account_columns(dialect: Dialect) -> list[str]:
             f"(t - max(CASE WHEN o = {flag} THEN t END) OVER {before}) / CAST({DAY} AS DOUBLE)"
             f" AS last_{side}_days"
         )
+    # The latest receipt before now, as one number that orders by time and breaks ties by line
+    # (two receipts in one second must not make the result depend on the engine's sort).
+    cols.append(
+        f"max(CASE WHEN o = 0 THEN t * {_SEQ_SPAN} + seq END) OVER {before} % {_SEQ_SPAN}"
+        " AS last_in_seq"
+    )
     return cols
+
+
+_SEQ_SPAN = 1_000_000_000  # more lines than any file has; times 2e9 seconds fits in BIGINT
 
 
 def _two_hop(name: str, start: str, end: str, table: str) -> str:
@@ -175,8 +185,12 @@ evp AS (
     lag(t, 1) OVER {lagged} - lag(t, 2) OVER {lagged} AS pair_gap_prev
   FROM ev
 )
-SELECT seq, o, pair_n, pair_rev_n, pair_gap, pair_gap_prev, {", ".join(_account_columns(dialect))}
-FROM evp
+SELECT w.*, li.amount AS last_in_amt
+FROM (
+  SELECT seq, o, pair_n, pair_rev_n, pair_gap, pair_gap_prev,
+    {", ".join(_account_columns(dialect))}
+  FROM evp
+) w LEFT JOIN {table} li ON li.seq = w.last_in_seq
 """
 
 
@@ -206,6 +220,7 @@ legs AS {materialized}(
 joined AS (
   SELECT x.id, x.t, x.seq, x.amount,
     x.amount / (s.out_amt_all / s.out_n_all) AS amount_ratio_src,
+    x.amount / s.last_in_amt AS amount_ratio_last_in,
     CASE WHEN x.amount % 100 = 0 THEN 1 ELSE 0 END AS amount_round,
     {src}, {dst},
     s.pair_n, s.pair_rev_n, s.pair_gap / CAST({DAY} AS DOUBLE) AS pair_gap_days,

@@ -115,7 +115,10 @@ def _params(config: TrainConfig) -> dict[str, Any]:
         "bagging_fraction": 0.8,
         "bagging_freq": 1,
         "seed": config.seed,
+        # with "deterministic", LightGBM still picks row- or column-wise histograms by timing
+        # them: fixing the choice makes two runs on the same data give the same model
         "deterministic": True,
+        "force_col_wise": True,
         "num_threads": 0,
         "verbose": -1,
     }
