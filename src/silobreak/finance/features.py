@@ -185,12 +185,8 @@ evp AS (
     lag(t, 1) OVER {lagged} - lag(t, 2) OVER {lagged} AS pair_gap_prev
   FROM ev
 )
-SELECT w.*, li.amount AS last_in_amt
-FROM (
-  SELECT seq, o, pair_n, pair_rev_n, pair_gap, pair_gap_prev,
-    {", ".join(_account_columns(dialect))}
-  FROM evp
-) w LEFT JOIN {table} li ON li.seq = w.last_in_seq
+SELECT seq, o, pair_n, pair_rev_n, pair_gap, pair_gap_prev, {", ".join(_account_columns(dialect))}
+FROM evp
 """
 
 
@@ -198,8 +194,10 @@ def feature_sql(dialect: Dialect = "duckdb", table: str = "tx", accounts: str | 
     """One query over ``table`` (``id, source, target, amount, t, seq``) giving ``id``, ``t``,
     ``seq`` and every name of ``FEATURES`` as DOUBLE (unordered: sort by ``t, seq``).
     ``accounts`` names a table already holding ``account_sql``'s rows (computed in parts)."""
-    src = ", ".join(f"s.{n} AS src_{n}" for n in account_features())
-    dst = ", ".join(f"d.{n} AS dst_{n}" for n in account_features())
+    # the amount of the last receipt is looked up once here, not in every part of ``acc``
+    windowed = [n for n in account_features() if n != "last_in_amt"]
+    src = ", ".join([*(f"s.{n} AS src_{n}" for n in windowed), "sli.amount AS src_last_in_amt"])
+    dst = ", ".join([*(f"d.{n} AS dst_{n}" for n in windowed), "dli.amount AS dst_last_in_amt"])
     w = TWO_HOP_WINDOW
     # DuckDB would inline a CTE used twice (computing it twice, planning joins blind);
     # Spark has no such keyword
@@ -220,7 +218,7 @@ legs AS {materialized}(
 joined AS (
   SELECT x.id, x.t, x.seq, x.amount,
     x.amount / (s.out_amt_all / s.out_n_all) AS amount_ratio_src,
-    x.amount / s.last_in_amt AS amount_ratio_last_in,
+    x.amount / sli.amount AS amount_ratio_last_in,
     CASE WHEN x.amount % 100 = 0 THEN 1 ELSE 0 END AS amount_round,
     {src}, {dst},
     s.pair_n, s.pair_rev_n, s.pair_gap / CAST({DAY} AS DOUBLE) AS pair_gap_days,
@@ -231,6 +229,8 @@ joined AS (
   FROM {table} x
   JOIN {acc} s ON s.seq = x.seq AND s.o = 1
   JOIN {acc} d ON d.seq = x.seq AND d.o = 0
+  LEFT JOIN {table} sli ON sli.seq = s.last_in_seq
+  LEFT JOIN {table} dli ON dli.seq = d.last_in_seq
   LEFT JOIN sg ON sg.seq = x.seq
   LEFT JOIN cyc ON cyc.seq = x.seq
 )
