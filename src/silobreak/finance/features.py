@@ -58,7 +58,7 @@ def account_features() -> list[str]:
         if not (w == "all" and kind in ("out_new", "in_new"))
     ]
     stats = [f"{kind}_{w}" for w in STAT_WINDOWS for kind in _STATS]
-    return [*names, *stats, "age_days", "last_in_days", "last_out_days", "last_in_amt"]
+    return [*names, *stats, "age_days", "last_in_days", "last_out_days"]
 
 
 FEATURES: tuple[str, ...] = (
@@ -67,7 +67,9 @@ FEATURES: tuple[str, ...] = (
     "amount_ratio_last_in",
     "amount_round",
     *(f"src_{n}" for n in account_features()),
+    "src_last_in_amt",
     *(f"dst_{n}" for n in account_features()),
+    "dst_last_in_amt",
     "pair_n",
     "pair_rev_n",
     "pair_gap_days",
@@ -194,10 +196,8 @@ def feature_sql(dialect: Dialect = "duckdb", table: str = "tx", accounts: str | 
     """One query over ``table`` (``id, source, target, amount, t, seq``) giving ``id``, ``t``,
     ``seq`` and every name of ``FEATURES`` as DOUBLE (unordered: sort by ``t, seq``).
     ``accounts`` names a table already holding ``account_sql``'s rows (computed in parts)."""
-    # the amount of the last receipt is looked up once here, not in every part of ``acc``
-    windowed = [n for n in account_features() if n != "last_in_amt"]
-    src = ", ".join([*(f"s.{n} AS src_{n}" for n in windowed), "sli.amount AS src_last_in_amt"])
-    dst = ", ".join([*(f"d.{n} AS dst_{n}" for n in windowed), "dli.amount AS dst_last_in_amt"])
+    src = ", ".join(f"s.{n} AS src_{n}" for n in account_features())
+    dst = ", ".join(f"d.{n} AS dst_{n}" for n in account_features())
     w = TWO_HOP_WINDOW
     # DuckDB would inline a CTE used twice (computing it twice, planning joins blind);
     # Spark has no such keyword
@@ -219,6 +219,7 @@ joined AS (
   SELECT x.id, x.t, x.seq, x.amount,
     x.amount / (s.out_amt_all / s.out_n_all) AS amount_ratio_src,
     x.amount / sli.amount AS amount_ratio_last_in,
+    sli.amount AS src_last_in_amt, dli.amount AS dst_last_in_amt,
     CASE WHEN x.amount % 100 = 0 THEN 1 ELSE 0 END AS amount_round,
     {src}, {dst},
     s.pair_n, s.pair_rev_n, s.pair_gap / CAST({DAY} AS DOUBLE) AS pair_gap_days,
@@ -229,6 +230,7 @@ joined AS (
   FROM {table} x
   JOIN {acc} s ON s.seq = x.seq AND s.o = 1
   JOIN {acc} d ON d.seq = x.seq AND d.o = 0
+  -- the amount of the last receipt, looked up once here rather than in each part of acc
   LEFT JOIN {table} sli ON sli.seq = s.last_in_seq
   LEFT JOIN {table} dli ON dli.seq = d.last_in_seq
   LEFT JOIN sg ON sg.seq = x.seq

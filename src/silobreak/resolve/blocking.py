@@ -27,9 +27,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
-from normality import ascii_text
 from rigour.names import Name, NamePart, NamePartTag
 
+from silobreak.resolve.compare import words
 from silobreak.resolve.names import analyse, name_type
 from silobreak.resolve.records import Record
 
@@ -71,9 +71,9 @@ def record_keys(record: Record) -> set[str]:
     keys.update(f"d:{day}" for day in record.birth_dates if len(day) == 10)
     years = {day[:4] for day in record.birth_dates}
     days = {day for day in record.birth_dates if len(day) == 10}
-    places = {_words(place) for place in record.birth_places} - {""}
+    places = {" ".join(words(place)) for place in record.birth_places} - {""}
     keys.update(f"p:{place}" for place in places)
-    streets = {w for address in record.addresses for w in _words(address).split() if len(w) >= 3}
+    streets = {w for address in record.addresses for w in words(address) if len(w) >= 3}
     for family, name in _names(record):
         parts = distinctive_parts(name)
         for part in parts:
@@ -85,20 +85,16 @@ def record_keys(record: Record) -> set[str]:
             if part.metaphone and len(part.metaphone) >= 2:
                 keys.add(f"nm:{family}:{part.metaphone}")
         if len(parts) <= _MAX_PAIRED_PARTS:
-            words = sorted({p.comparable for p in parts})
-            keys.update(f"nn:{family}:{a}|{b}" for a, b in itertools.combinations(words, 2))
+            forms = sorted({p.comparable for p in parts})
+            keys.update(f"nn:{family}:{a}|{b}" for a, b in itertools.combinations(forms, 2))
             sounds = sorted({p.metaphone for p in parts if p.metaphone and len(p.metaphone) >= 2})
             keys.update(f"nq:{family}:{a}|{b}" for a, b in itertools.combinations(sounds, 2))
         for symbol in name.symbols:
             if str(symbol.category.value) == "NAME":
                 keys.add(f"ns:{family}:{symbol.id}")
     for address in record.addresses:
-        words = _words(address).split()
-        if words:
-            keys.add("a:" + " ".join(words))
-        keys.update(f"a:{a} {b}" for a, b in itertools.pairwise(words))
+        tokens = words(address)
+        if tokens:
+            keys.add("a:" + " ".join(tokens))
+        keys.update(f"a:{a} {b}" for a, b in itertools.pairwise(tokens))
     return keys
-
-
-def _words(text: str) -> str:
-    return " ".join((ascii_text(text) or "").lower().replace(",", " ").split())

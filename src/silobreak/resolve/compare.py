@@ -124,8 +124,14 @@ def _ids(a: Record, b: Record, strong: bool) -> tuple[str, str]:
     return "absent", ""
 
 
+def words(text: str) -> list[str]:
+    """The words of an address or a place, in ASCII and lower case, commas dropped: the one
+    form that comparison and blocking share."""
+    return (ascii_text(text) or "").lower().replace(",", " ").split()
+
+
 def _tokens(address: str) -> frozenset[str]:
-    return frozenset(t for t in (ascii_text(address) or "").lower().replace(",", " ").split() if t)
+    return frozenset(words(address))
 
 
 def _addresses(left: AbstractSet[str], right: AbstractSet[str]) -> tuple[str, str]:
