@@ -317,3 +317,19 @@ def test_features_computed_in_parts_equal_one_query(
     assert parts.keys() == whole.keys()
     for tx_id, values in whole.items():
         assert parts[tx_id] == pytest.approx(values, rel=1e-12, nan_ok=True), tx_id
+
+
+def test_features_stop_when_account_rows_are_out_of_line(tmp_path: Path) -> None:
+    """The account rows are lined up with the transactions by position: a table in any other
+    order must stop the query, never pair one transaction with another's accounts."""
+    import duckdb
+
+    from silobreak.finance.features import account_sql, feature_sql
+
+    path = tmp_path / "tx.csv"
+    generate_transactions(path, TransactionSpec(accounts=50, transactions=400, days=20, seed=3))
+    con = connect()
+    load(con, path, False, print)
+    con.execute(f"CREATE TABLE acc AS {account_sql()} ORDER BY o, t DESC, seq DESC")
+    with pytest.raises(duckdb.Error, match="out of line"):
+        con.execute(f"CREATE TABLE f AS {feature_sql()}")

@@ -30,8 +30,9 @@ over relationships first seen within 30 days: intermediaries ``m`` with ``s -> m
 payment, ``cycle_30d``).
 
 The only text that differs between engines is a distinct count over a window (DuckDB has
-``count(DISTINCT ...) OVER``, Spark ``size(collect_set(...) OVER ...)``; both ignore NULLs)
-and DuckDB's ``MATERIALIZED`` on the CTEs used twice.
+``count(DISTINCT ...) OVER``, Spark ``size(collect_set(...) OVER ...)``; both ignore NULLs),
+DuckDB's ``MATERIALIZED`` on the CTEs used twice, and how a transaction meets its two account
+rows (DuckDB by position, Spark by a join: see ``_sides``).
 """
 
 from __future__ import annotations
@@ -187,25 +188,56 @@ evp AS (
     lag(t, 1) OVER {lagged} - lag(t, 2) OVER {lagged} AS pair_gap_prev
   FROM ev
 )
-SELECT seq, o, pair_n, pair_rev_n, pair_gap, pair_gap_prev, {", ".join(_account_columns(dialect))}
+SELECT seq, o, t, pair_n, pair_rev_n, pair_gap, pair_gap_prev,
+  {", ".join(_account_columns(dialect))}
 FROM evp
 """
 
 
-def feature_sql(dialect: Dialect = "duckdb", table: str = "tx", accounts: str | None = None) -> str:
-    """One query over ``table`` (``id, source, target, amount, t, seq``) giving ``id``, ``t``,
-    ``seq`` and every name of ``FEATURES`` as DOUBLE (unordered: sort by ``t, seq``).
-    ``accounts`` names a table already holding ``account_sql``'s rows (computed in parts)."""
+def _sides(dialect: Dialect, x: str, accounts: str, columns: str) -> str:
+    """``x`` beside its payer's (``s``) and payee's (``d``) account rows.
+
+    DuckDB lines them up by position: ``x`` and the accounts table (sorted by ``o, t, seq``)
+    are in the same order, and a positional join costs a third of a hash join on rows of
+    forty columns (whose build side DuckDB's planner picks badly here). Spark joins on
+    ``seq``."""
+    if dialect == "duckdb":
+        return (
+            f"{x} x POSITIONAL JOIN (SELECT {columns} FROM {accounts} WHERE o = 1) s"
+            f" POSITIONAL JOIN (SELECT {columns} FROM {accounts} WHERE o = 0) d"
+        )
+    return (
+        f"{x} x JOIN (SELECT {columns} FROM {accounts} WHERE o = 1) s ON s.seq = x.seq"
+        f" JOIN (SELECT {columns} FROM {accounts} WHERE o = 0) d ON d.seq = x.seq"
+    )
+
+
+def _in_line(dialect: Dialect) -> str:
+    """DuckDB stops rather than mix two transactions' rows if the order ever differed."""
+    if dialect != "duckdb":
+        return ""
+    return (
+        "WHERE CASE WHEN s.seq = x.seq AND d.seq = x.seq THEN TRUE"
+        " ELSE error('account rows out of line with the transactions') END"
+    )
+
+
+def feature_sql(dialect: Dialect = "duckdb", table: str = "tx", accounts: str = "acc") -> str:
+    """One query over ``table`` (``id, source, target, amount, t, seq``, stored in ``t, seq``
+    order) and ``accounts`` (``account_sql``'s rows, sorted by ``o, t, seq``) giving ``id``,
+    ``t``, ``seq`` and every name of ``FEATURES`` as DOUBLE (unordered: sort by ``t, seq``).
+
+    The narrow lookups (the last receipt's amount, the two-hop counts) are joined first and
+    the forty account columns of each side last, so no join carries wide rows."""
     src = ", ".join(f"s.{n} AS src_{n}" for n in account_features())
     dst = ", ".join(f"d.{n} AS dst_{n}" for n in account_features())
     w = TWO_HOP_WINDOW
     # DuckDB would inline a CTE used twice (computing it twice, planning joins blind);
     # Spark has no such keyword
     materialized = "MATERIALIZED " if dialect == "duckdb" else ""
-    acc = accounts or "acc"
-    with_acc = "" if accounts else f"acc AS {materialized}({account_sql(dialect, table)}),\n"
+    ordered = "(FROM lookups ORDER BY t, seq)" if dialect == "duckdb" else "lookups"
     return f"""
-WITH {with_acc}pairs AS {materialized}(
+WITH pairs AS {materialized}(
   SELECT source, target, min(t) AS f FROM {table} GROUP BY source, target
 ),
 legs AS {materialized}(
@@ -215,26 +247,31 @@ legs AS {materialized}(
 ),
 {_two_hop("sg", "source", "target", table)},
 {_two_hop("cyc", "target", "source", table)},
+lookups AS {materialized}(
+  SELECT x.id, x.t, x.seq, x.amount,
+    sli.amount AS src_last_in_amt, dli.amount AS dst_last_in_amt,
+    coalesce(sg.n, 0) AS sg_30d, coalesce(cyc.n, 0) AS cycle_30d
+  FROM {_sides(dialect, table, accounts, "seq, last_in_seq")}
+  LEFT JOIN {table} sli ON sli.seq = s.last_in_seq
+  LEFT JOIN {table} dli ON dli.seq = d.last_in_seq
+  LEFT JOIN sg ON sg.seq = x.seq
+  LEFT JOIN cyc ON cyc.seq = x.seq
+  {_in_line(dialect)}
+),
 joined AS (
   SELECT x.id, x.t, x.seq, x.amount,
     x.amount / (s.out_amt_all / s.out_n_all) AS amount_ratio_src,
-    x.amount / sli.amount AS amount_ratio_last_in,
-    sli.amount AS src_last_in_amt, dli.amount AS dst_last_in_amt,
+    x.amount / x.src_last_in_amt AS amount_ratio_last_in,
+    x.src_last_in_amt, x.dst_last_in_amt,
     CASE WHEN x.amount % 100 = 0 THEN 1 ELSE 0 END AS amount_round,
     {src}, {dst},
     s.pair_n, s.pair_rev_n, s.pair_gap / CAST({DAY} AS DOUBLE) AS pair_gap_days,
     s.pair_gap_prev / CAST({DAY} AS DOUBLE) AS pair_gap_prev_days,
     CASE WHEN s.pair_gap_prev > 0 THEN CAST(s.pair_gap AS DOUBLE) / s.pair_gap_prev END
       AS pair_rhythm,
-    coalesce(sg.n, 0) AS sg_30d, coalesce(cyc.n, 0) AS cycle_30d
-  FROM {table} x
-  JOIN {acc} s ON s.seq = x.seq AND s.o = 1
-  JOIN {acc} d ON d.seq = x.seq AND d.o = 0
-  -- the amount of the last receipt, looked up once here rather than in each part of acc
-  LEFT JOIN {table} sli ON sli.seq = s.last_in_seq
-  LEFT JOIN {table} dli ON dli.seq = d.last_in_seq
-  LEFT JOIN sg ON sg.seq = x.seq
-  LEFT JOIN cyc ON cyc.seq = x.seq
+    x.sg_30d, x.cycle_30d
+  FROM {_sides(dialect, ordered, accounts, "*")}
+  {_in_line(dialect)}
 )
 SELECT id, t, seq, {", ".join(f"CAST({n} AS DOUBLE) AS {n}" for n in FEATURES)}
 FROM joined

@@ -82,16 +82,18 @@ def compute_features(con: duckdb.DuckDBPyConnection, spark: Any = None) -> None:
         return
     rows = con.execute("SELECT count(*) FROM tx").fetchone()
     parts = max(1, -(-int(rows[0] if rows else 0) // PART_ROWS))
+    order = "ORDER BY o, t, seq"  # tx's own order, each side in turn: see feature_sql
     if parts == 1:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE tx_features AS {feature_sql('duckdb')}")
-        return
-    con.execute(f"CREATE OR REPLACE TEMP TABLE tx_accounts AS {account_sql('duckdb')} LIMIT 0")
-    for k in range(parts):
-        part = f"hash(acct) % {parts} = {k}"
-        con.execute(f"INSERT INTO tx_accounts {account_sql('duckdb', part=part)}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE tx_accounts AS {account_sql()} {order}")
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE tx_parts AS {account_sql()} LIMIT 0")
+        for k in range(parts):
+            part = f"hash(acct) % {parts} = {k}"
+            con.execute(f"INSERT INTO tx_parts {account_sql(part=part)}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE tx_accounts AS FROM tx_parts {order}")
+        con.execute("DROP TABLE tx_parts")
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE tx_features AS "
-        + feature_sql("duckdb", accounts="tx_accounts")
+        "CREATE OR REPLACE TEMP TABLE tx_features AS " + feature_sql(accounts="tx_accounts")
     )
     con.execute("DROP TABLE tx_accounts")
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from silobreak.finance.features import feature_sql
+from silobreak.finance.features import account_sql, feature_sql
 
 
 def spark_features(spark: Any, con: duckdb.DuckDBPyConnection, table: str = "tx_features") -> None:
@@ -25,7 +25,13 @@ def spark_features(spark: Any, con: duckdb.DuckDBPyConnection, table: str = "tx_
             "(FORMAT parquet)"
         )
         spark.read.parquet(source).createOrReplaceTempView("tx")
-        spark.sql(feature_sql("spark")).write.parquet(result)
+        # computed once and kept: the features read each side's account rows twice
+        accounts = spark.sql(account_sql("spark")).persist()
+        accounts.createOrReplaceTempView("acc")
+        try:
+            spark.sql(feature_sql("spark")).write.parquet(result)
+        finally:
+            accounts.unpersist()
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {table} AS "
             f"SELECT * FROM read_parquet('{result}/*.parquet')"

@@ -19,6 +19,7 @@ generated with numpy in blocks so ten million rows take a minute, not an hour.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
@@ -72,12 +73,28 @@ def _business_seconds(rng: np.random.Generator, days: np.ndarray) -> np.ndarray:
     return (days * 86_400 + hours * 3_600).astype(np.int64)
 
 
+def _accounts_in_turn(rng: np.random.Generator, pool: np.ndarray, suspects: int) -> Iterator[int]:
+    """The suspects, then the rest of ``pool`` in a random order; a small world whose schemes
+    need more accounts than it has starts over with a new order (accounts then serve in two
+    schemes) rather than run out. The first order is drawn at once, as it always was, so a
+    seed still gives the same file."""
+    first = rng.permutation(pool[suspects:])
+
+    def turns() -> Iterator[int]:
+        yield from pool[:suspects]
+        yield from first
+        while True:
+            yield from rng.permutation(pool[suspects:])
+
+    return turns()
+
+
 def _plant(
     rng: np.random.Generator, spec: TransactionSpec, pool: np.ndarray, suspects: int
 ) -> Planted:
     """Draw the laundering schemes from ``pool`` (its first ``suspects`` go first)."""
     planted = Planted([], [], [])
-    fresh = iter([*pool[:suspects], *rng.permutation(pool[suspects:])])
+    fresh = _accounts_in_turn(rng, pool, suspects)
     for k in range(spec.schemes):
         kind = TYPOLOGIES[k % len(TYPOLOGIES)]
         day0 = int(rng.integers(5, max(6, spec.days - 35)))
