@@ -397,3 +397,70 @@ def test_parallel_comparison_equals_serial(monkeypatch: pytest.MonkeyPatch) -> N
     assert [(c.left, c.right, c.levels) for c in parallel] == [
         (c.left, c.right, c.levels) for c in serial
     ]
+
+
+def test_neighbourhoods_go_through_links_and_skip_hubs() -> None:
+    from silobreak.resolve.neighbours import HUB_RECORDS, neighbourhoods
+
+    records = [
+        _rec("inc/P1", "Person", {"Joseph Mutua"}),
+        _rec("inc/C1", "Company", {"Sahara Freight BV"}),
+        _rec("inc/W1", "CryptoWallet", set()),
+        _rec("bank/BANK", "Company", {"Meridian Bank"}),
+        *(_rec(f"bank/C{i}", "Person", {f"Customer {i}"}) for i in range(HUB_RECORDS + 1)),
+    ]
+    links = [
+        ("inc/W1", "inc/P1"),  # a wallet's holder: direct
+        ("inc/E1", "inc/P1"),  # an event (not a record) involving both
+        ("inc/E1", "inc/C1"),
+        *((f"bank/A{i}", f"bank/C{i}") for i in range(HUB_RECORDS + 1)),
+        *((f"bank/A{i}", "bank/BANK") for i in range(HUB_RECORDS + 1)),
+    ]
+    around = neighbourhoods(records, links)
+    assert around[0] == (1, 2)  # the incident's company and the wallet
+    assert around[1] == (0,)
+    assert around[3] == ()  # the bank, linked to more than HUB_RECORDS customers, has none ...
+    assert 3 not in around[4]  # ... and is no one's neighbour
+
+
+def test_shared_neighbours_count_other_records_of_one_entity_or_a_likely_pair() -> None:
+    from silobreak.resolve.neighbours import Entities, estimate_factor, shared_neighbour
+
+    # records 0 and 1: the thin pair; 2 and 3: their neighbours; 4: a neighbour of both
+    groups = [[0], [1], [2, 3], [4]]
+    around = [(2, 4), (3, 4), (0,), (1,), (0, 1)]
+    entities = Entities(groups, 5, [], [])
+    assert shared_neighbour(0, 1, around, entities) == (2, 3)
+    # one record next to both is the same link seen twice, not a confirmation
+    alone = [(4,), (4,), (), (), (0, 1)]
+    assert shared_neighbour(0, 1, alone, entities) is None
+    # two neighbours not merged but likely one entity (p >= LIKELY) count too
+    split = Entities([[0], [1], [2], [3], [4]], 5, [(2, 3)], [0.6])
+    assert shared_neighbour(0, 1, around, split) == (2, 3)
+    unlikely = Entities([[0], [1], [2], [3], [4]], 5, [(2, 3)], [0.2])
+    assert shared_neighbour(0, 1, around, unlikely) is None
+    # the factor: confident pairs share neighbours far more often than rejected ones
+    pairs = [(0, 1)] * 10 + [(0, 4)] * 1000
+    probabilities = [0.999] * 10 + [0.001] * 1000
+    factor = estimate_factor(pairs, probabilities, around, entities)
+    assert factor.m > 0.9 and factor.u < 0.01 and factor.factor > 50
+
+
+def test_thin_records_merge_when_their_neighbours_resolve_together(resolved: Store) -> None:
+    """In the scenario, some pairs merge only because their neighbours resolved to one
+    entity; their evidence names those neighbours, and both neighbours are in one entity."""
+    rows = resolved.read_resolver(SYSTEM).read_all().to_pylist()
+    canonical = {f"{r['dataset']}/{r['entity_id']}": r["canonical_id"] for r in rows}
+    by_neighbours = [
+        json.loads(r["evidence"])
+        for r in rows
+        if r["evidence"] and "neighbours" in json.loads(r["evidence"])["weights"]
+    ]
+    assert by_neighbours
+    for evidence in by_neighbours:
+        x, y = evidence["evidence"]["neighbours"].split(" ~ ")
+        left, right = evidence["pair"]
+        assert canonical[left] == canonical[right]
+        assert evidence["weights"]["neighbours"] > 0
+        assert x != y and x in canonical and y in canonical
+    resolved.close()

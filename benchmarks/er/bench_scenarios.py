@@ -4,7 +4,8 @@
 
 For each size and seed: generate, ingest, resolve (default threshold), then pairwise
 precision, recall and F1 over the truth records, how many namesake decoy pairs were merged
-(should be 0), and the time and records per second of the resolve step.
+(should be 0), and the time and records per second of the resolve step; each world is
+resolved twice, without and then with the neighbours' evidence (``resolve --no-neighbours``).
 """
 
 from __future__ import annotations
@@ -36,32 +37,38 @@ def main() -> None:
         for seed in args.seeds:
             base = Path(tempfile.mkdtemp(prefix="sb-bench-"))
             generate(seed, base / "scenario", size)
+            truth = json.loads((base / "scenario" / "truth.json").read_text())
             with open_store(base / "ws") as store:
                 ingest_scenario(store, base / "scenario", progress=False)
-                started = time.perf_counter()
-                _, run = resolve_store(store)
-                elapsed = time.perf_counter() - started
-                rows = store.read_resolver(SYSTEM).read_all().to_pylist()
-            truth = json.loads((base / "scenario" / "truth.json").read_text())
-            canonical = {f"{r['dataset']}/{r['entity_id']}": r["canonical_id"] for r in rows}
-            score = pairwise(truth, canonical)
-            print(
-                json.dumps(
-                    {
-                        "size": size,
-                        "seed": seed,
-                        "records": run.records,
-                        "candidate_pairs": run.candidate_pairs,
-                        "precision": score.precision,
-                        "recall": score.recall,
-                        "f1": score.f1,
-                        "namesakes_merged": f"{score.namesakes_merged}/{score.namesake_pairs}",
-                        "resolve_s": round(elapsed, 1),
-                        "records_per_s": round(run.records / elapsed),
+                for neighbours in (False, True):  # the same world without, then with them
+                    started = time.perf_counter()
+                    _, run = resolve_store(store, full=True, neighbours=neighbours)
+                    elapsed = time.perf_counter() - started
+                    rows = store.read_resolver(SYSTEM).read_all().to_pylist()
+                    canonical = {
+                        f"{r['dataset']}/{r['entity_id']}": r["canonical_id"] for r in rows
                     }
-                ),
-                flush=True,
-            )
+                    score = pairwise(truth, canonical)
+                    print(
+                        json.dumps(
+                            {
+                                "size": size,
+                                "seed": seed,
+                                "neighbours": neighbours,
+                                "records": run.records,
+                                "candidate_pairs": run.candidate_pairs,
+                                "precision": score.precision,
+                                "recall": score.recall,
+                                "f1": score.f1,
+                                "namesakes_merged": (
+                                    f"{score.namesakes_merged}/{score.namesake_pairs}"
+                                ),
+                                "resolve_s": round(elapsed, 1),
+                                "records_per_s": round(run.records / elapsed),
+                            }
+                        ),
+                        flush=True,
+                    )
             shutil.rmtree(base, ignore_errors=True)
     print(
         "reproduce: python benchmarks/er/bench_scenarios.py --sizes "

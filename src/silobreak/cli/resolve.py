@@ -38,9 +38,19 @@ from silobreak.store.base import Judgement, StoreError
 @click.option(
     "--full", is_flag=True, help="Compare every candidate pair again (no reuse of the last run)."
 )
+@click.option(
+    "--no-neighbours",
+    is_flag=True,
+    help="Weigh each pair on its own records only, not on what their neighbours resolved to.",
+)
 @pass_ctx
 def resolve_command(
-    ctx: CliContext, threshold: float, engine: str, spark_master: str | None, full: bool
+    ctx: CliContext,
+    threshold: float,
+    engine: str,
+    spark_master: str | None,
+    full: bool,
+    no_neighbours: bool,
 ) -> None:
     """Resolve every entity in the workspace, within and across datasets.
 
@@ -71,6 +81,7 @@ def resolve_command(
             progress=progress,
             full=full,
             spark_master=spark_master,
+            neighbours=not no_neighbours,
         )
     cross = result.cross_org_entities()
     console.print(

@@ -88,17 +88,25 @@ class Record:
         return merge_schemata(tuple(sorted({self.schema, other.schema}))) is not None
 
 
-def load_records(store: Store, viewer: Viewer) -> Iterator[Record]:
-    """Stream the records the viewer may see, assembled from their statements."""
+def load_records(
+    store: Store, viewer: Viewer, links: list[tuple[str, str]] | None = None
+) -> Iterator[Record]:
+    """Stream the records the viewer may see, assembled from their statements; with
+    ``links``, also collect there every entity-typed statement of any schema as (record key
+    of the entity, record key of the entity it names), for ``neighbours``."""
     current: Record | None = None
     reader = store.read_statements(viewer, order_by_entity=True)
     for batch in reader:
         columns = batch.to_pydict()
         for i in range(batch.num_rows):
             schema = columns["schema"][i]
+            dataset, entity_id = columns["dataset"][i], columns["entity_id"][i]
+            if links is not None and columns["prop_type"][i] == "entity":
+                links.append(
+                    (record_key(dataset, entity_id), record_key(dataset, columns["value"][i]))
+                )
             if schema not in FAMILIES:
                 continue
-            dataset, entity_id = columns["dataset"][i], columns["entity_id"][i]
             if current is None or (current.dataset, current.entity_id) != (dataset, entity_id):
                 if current is not None:
                     yield current

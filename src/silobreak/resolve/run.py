@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,14 @@ from silobreak.resolve.compare import Comparison, compare_records, intern_levels
 from silobreak.resolve.engines import DuckDBEngine, Engine, make_engine
 from silobreak.resolve.frequency import Frequency, name_frequencies, pair_frequency
 from silobreak.resolve.model import FellegiSunter, estimate_u, probability_of, train
+from silobreak.resolve.neighbours import (
+    ROUNDS,
+    Entities,
+    NeighbourFactor,
+    estimate_factor,
+    neighbourhoods,
+    shared_neighbour,
+)
 from silobreak.resolve.records import Record, load_records
 from silobreak.store.base import ResolveRun, Store
 
@@ -42,12 +51,20 @@ class Resolution:
     compared: int = 0
     reused: int = 0
     frequencies: list[Frequency | None] = field(default_factory=list)
+    neighbour: NeighbourFactor | None = None
+    # comparison index -> the two neighbour records, one of each side, found in one entity
+    shared: dict[int, tuple[int, int]] = field(default_factory=dict)
 
-    def weights(self, comp: Comparison) -> dict[str, float]:
-        """The per-feature weights of a comparison, name frequency included."""
-        return self.model.weights(
+    def weights(self, k: int) -> dict[str, float]:
+        """The per-feature weights of comparison ``k``: name frequency and, where the pair
+        shares a neighbour, the neighbour factor included."""
+        comp = self.comparisons[k]
+        out = self.model.weights(
             comp.levels, pair_frequency(self.frequencies, comp.left, comp.right)
         )
+        if k in self.shared and self.neighbour is not None:
+            out["neighbours"] = math.log2(self.neighbour.factor)
+        return out
 
     def cross_org_entities(self) -> int:
         """Entities whose records come from more than one organization."""
@@ -67,12 +84,16 @@ def resolve_records(
     progress: Progress | None = None,
     previous: Previous | None = None,
     engine: Engine | None = None,
+    around: Sequence[tuple[int, ...]] | None = None,
 ) -> Resolution:
     """Resolve in memory (the DuckDB engine); ``judgements`` are (left key, right key, kind).
 
     ``previous`` holds comparisons of an earlier run between records that have not changed
     since (by record keys): they are reused instead of compared again. Comparisons depend
     only on the two records, so the result is the same as a full run.
+
+    ``around`` (``neighbours.neighbourhoods``) adds a second round: pairs below the threshold
+    whose neighbours resolved to one entity are weighed again with the neighbour factor.
     """
     index = {r.key: i for i, r in enumerate(records)}
     previous = previous or {}
@@ -118,12 +139,67 @@ def resolve_records(
         frequency = pair_frequency(frequencies, c.left, c.right)
         adjust = model.name_adjustment(c.levels["name"], frequency)
         probabilities.append(probability_of(by_pattern[key] + adjust))
+    groups, refused = _cluster(
+        records, comparisons, probabilities, threshold, fixed, same, different
+    )
+    neighbour: NeighbourFactor | None = None
+    shared: dict[int, tuple[int, int]] = {}
+    if around is not None:
+        pairs = [(c.left, c.right) for c in comparisons]
+        neighbour = estimate_factor(
+            pairs, probabilities, around, Entities(groups, len(records), pairs, probabilities)
+        )
+        # Each round's merges can confirm the neighbours of the next: an incident's company
+        # merged in one round on its person's likely match confirms that person in the next.
+        for _ in range(ROUNDS if neighbour.factor > 1 else 0):
+            entities = Entities(groups, len(records), pairs, probabilities)
+            found_any = False
+            for k, c in enumerate(comparisons):
+                p = probabilities[k]
+                if k in shared or p >= threshold or c.conflict or (c.left, c.right) in fixed:
+                    continue
+                found = shared_neighbour(c.left, c.right, around, entities)
+                if found is not None:
+                    shared[k] = found
+                    probabilities[k] = p * neighbour.factor / (1 - p + p * neighbour.factor)
+                    found_any = found_any or probabilities[k] >= threshold
+            if not found_any:
+                break
+            groups, refused = _cluster(
+                records, comparisons, probabilities, threshold, fixed, same, different
+            )
     # Explanations only for the pairs that can become links (see ``compare_records``).
     for k, (c, p) in enumerate(zip(comparisons, probabilities, strict=True)):
         if p >= threshold and not c.evidence:
             explained = compare_records(c.left, c.right, records[c.left], records[c.right])
             if explained is not None:
                 comparisons[k] = explained
+    return Resolution(
+        records,
+        comparisons,
+        probabilities,
+        model,
+        groups,
+        refused,
+        len(pairs) - reused,
+        reused,
+        frequencies,
+        neighbour,
+        shared,
+    )
+
+
+def _cluster(
+    records: list[Record],
+    comparisons: list[Comparison],
+    probabilities: list[float],
+    threshold: float,
+    fixed: dict[tuple[int, int], float],
+    same: list[tuple[int, int]],
+    different: list[tuple[int, int]],
+) -> tuple[list[list[int]], int]:
+    """Clusters of the pairs at or above ``threshold``, strongest first (``cluster.py``):
+    judgements first, never a pair with conflicting evidence or an ambiguous record."""
     strong_links = [
         (c.left, c.right)
         for c, p in zip(comparisons, probabilities, strict=True)
@@ -149,17 +225,7 @@ def resolve_records(
         if comp.conflict or comp.left in ambiguous or comp.right in ambiguous:
             continue
         clusterer.union(comp.left, comp.right, dates=comp.levels["strong_id"] != "match")
-    return Resolution(
-        records,
-        comparisons,
-        probabilities,
-        model,
-        clusterer.groups(),
-        clusterer.refused,
-        len(pairs) - reused,
-        reused,
-        frequencies,
-    )
+    return clusterer.groups(), clusterer.refused
 
 
 def family_pairs(records: list[Record]) -> int:
@@ -178,36 +244,45 @@ def resolve_store(
     progress: Progress | None = None,
     full: bool = False,
     spark_master: str | None = None,
+    neighbours: bool = True,
 ) -> tuple[Resolution, ResolveRun]:
     """Resolve everything in the workspace and save the resolver.
 
     Incremental unless ``full``: comparisons between records unchanged since the last run
     are reused, so new data is compared against what exists without redoing all of it.
+    ``neighbours``: weigh pairs again on what their neighbours resolved to (``neighbours.py``).
     """
     runner = make_engine(engine, spark_master)
     started = datetime.now(UTC).replace(tzinfo=None)
-    records = list(load_records(store, SYSTEM))
+    links: list[tuple[str, str]] | None = [] if neighbours else None
+    records = list(load_records(store, SYSTEM, links))
+    around = neighbourhoods(records, links) if links is not None else None
+    del links
     judgements = [(j.left, j.right, j.judgement) for j in store.list_judgements()]
     fingerprints = {r.key: r.fingerprint() for r in records}
     previous = {} if full else _previous(store, fingerprints)
     try:
-        result = resolve_records(records, judgements, threshold, progress, previous, runner)
+        result = resolve_records(records, judgements, threshold, progress, previous, runner, around)
     finally:
         stop = getattr(runner, "stop", None)
         if stop is not None:
             stop()
     best: dict[int, tuple[float, str]] = {}
-    for comp, p in zip(result.comparisons, result.probabilities, strict=True):
+    for k, (comp, p) in enumerate(zip(result.comparisons, result.probabilities, strict=True)):
         if p < threshold:
             continue
-        weights = result.weights(comp)
+        weights = result.weights(k)
+        explained = dict(comp.evidence)
+        if k in result.shared:
+            x, y = result.shared[k]
+            explained["neighbours"] = f"{records[x].key} ~ {records[y].key}"
         evidence = json.dumps(
             {
                 "pair": [records[comp.left].key, records[comp.right].key],
                 "probability": round(p, 4),
                 "levels": comp.levels,
-                "weights": {k: round(v, 2) for k, v in weights.items()},
-                "evidence": comp.evidence,
+                "weights": {name: round(v, 2) for name, v in weights.items()},
+                "evidence": explained,
             },
             ensure_ascii=False,
         )
@@ -242,7 +317,12 @@ def resolve_store(
         candidate_pairs=len(result.comparisons),
         merged_records=merged,
         clusters=sum(1 for c in result.clusters if len(c) > 1),
-        model=json.dumps(result.model.to_dict()),
+        model=json.dumps(
+            {
+                **result.model.to_dict(),
+                "neighbours": result.neighbour.to_dict() if result.neighbour else None,
+            }
+        ),
     )
     table = pa.table(
         rows,
