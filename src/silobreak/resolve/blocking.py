@@ -5,11 +5,14 @@ Every record gets keys, and the first letter of a key is its kind:
 - ``i`` identifiers, normalised (``id:imo:9321483``);
 - ``n`` names: each distinctive name part (``n:``), its sound (``nm:``, metaphone), rigour's
   name symbols (``ns:``, the same across scripts: Mohammed and محمد share one), each pair of
-  parts of one name (``nn:``, "john|smith") and of their sounds (``nq:``, so "Percy Molten0"
-  meets "Percy Molteno"), and each part with the birth year (``ny:``), the birth date
-  (``nd:``), the birth place (``np:``) and each word of an address (``na:``). The composite
-  keys keep common parts usable: ``john`` alone is held by too many records, ``john`` born
-  on 1970-05-03 is not;
+  parts of one name (``nn:``, "john|smith"), of their sounds (``nq:``, so "Percy Molten0"
+  meets "Percy Molteno") and of their first four letters (``nx:``, so "Oleg Lebedew" meets
+  "LEBEDEV, Oleg": transliterations differ at the end of a name more than at its start,
+  and there sounds differ too), and each part with the birth year (``ny:``), the birth date
+  (``nd:``), the birth place (``np:``; with the part's sound, ``nl:``, so "Ellie Powel" born
+  in County Durham meets "Eleanor Powell" born there) and each word of an address
+  (``na:``). The composite keys keep common parts usable: ``john`` alone is held by too
+  many records, ``john`` born on 1970-05-03 is not;
 - ``d`` full birth dates;
 - ``p`` birth places;
 - ``a`` addresses: the whole address and each pair of neighbouring words (a postcode, a
@@ -38,6 +41,7 @@ MAX_KEY_RECORDS = 200
 RARE_KEY_RECORDS = 20  # a name part or an address this rare pairs records on its own
 VERY_RARE_KEY_RECORDS = 5  # a sound, a symbol, a birth date or a part-and-year: this rare
 _MAX_PAIRED_PARTS = 5  # names with more parts get no pair keys (their count grows fast)
+PREFIX = 4  # letters of a part in a pair of beginnings (``nx:``)
 # The parameters of ``sql.CANDIDATE_PAIRS``, in its order.
 BLOCKING_LIMITS = (MAX_KEY_RECORDS, RARE_KEY_RECORDS, VERY_RARE_KEY_RECORDS)
 
@@ -84,11 +88,14 @@ def record_keys(record: Record) -> set[str]:
             keys.update(f"na:{family}:{word}:{part.comparable}" for word in streets)
             if part.metaphone and len(part.metaphone) >= 2:
                 keys.add(f"nm:{family}:{part.metaphone}")
+                keys.update(f"nl:{family}:{place}:{part.metaphone}" for place in places)
         if len(parts) <= _MAX_PAIRED_PARTS:
             forms = sorted({p.comparable for p in parts})
             keys.update(f"nn:{family}:{a}|{b}" for a, b in itertools.combinations(forms, 2))
             sounds = sorted({p.metaphone for p in parts if p.metaphone and len(p.metaphone) >= 2})
             keys.update(f"nq:{family}:{a}|{b}" for a, b in itertools.combinations(sounds, 2))
+            heads = sorted({p.comparable[:PREFIX] for p in parts})
+            keys.update(f"nx:{family}:{a}|{b}" for a, b in itertools.combinations(heads, 2))
         for symbol in name.symbols:
             if str(symbol.category.value) == "NAME":
                 keys.add(f"ns:{family}:{symbol.id}")

@@ -18,7 +18,7 @@ HAVING bool_or(left(key, 3) = 'id:')
     OR count(*) FILTER (WHERE left(key, 2) = 'n:') >= 2
     OR count(DISTINCT left(key, 1)) >= 2
     OR min(n) FILTER (WHERE left(key, 2) IN ('n:', 'a:')
-                         OR left(key, 3) IN ('nn:', 'nq:', 'nd:', 'np:', 'na:')) <= ?
+                         OR left(key, 3) IN ('nn:', 'nq:', 'nx:', 'nd:', 'np:', 'nl:', 'na:')) <= ?
     OR min(n) <= ?
 ORDER BY i, j
 """
