@@ -33,6 +33,8 @@ DIFFERENT = [
     ("Company", "Acme Trading Ltd", "Acme Shipping Ltd"),
     ("Company", "Apollo Investment Fund VIII L.P.", "Apollo Investment Fund IX L.P."),
     ("Company", "Saudi Arabian Gas Company", "Saudi Arabian Oil Company"),
+    # a long chain of names with one element replaced: another father, another person
+    ("Person", "Abdullah Khalid Hamad Saeed Al-Rashidi", "Abdullah Khalid Hamad Nasser Al-Rashidi"),
 ]
 
 

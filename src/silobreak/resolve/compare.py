@@ -16,7 +16,6 @@ from silobreak.resolve.identifiers import PROPERTY_KINDS
 from silobreak.resolve.names import compare_name_sets
 from silobreak.resolve.records import Record
 
-_EMPTY: frozenset[str] = frozenset()
 UNIQUE_KINDS = frozenset(spec.kind for spec in PROPERTY_KINDS.values() if spec.unique)
 STRONG_KINDS = frozenset(spec.kind for spec in PROPERTY_KINDS.values() if spec.strong)
 
@@ -99,29 +98,34 @@ def intern_levels(levels: dict[str, str]) -> dict[str, str]:
 
 
 def _ids(a: Record, b: Record, strong: bool) -> tuple[str, str]:
-    kinds = STRONG_KINDS if strong else frozenset(a.ids) - STRONG_KINDS
-    for kind in sorted(kinds):
-        shared = a.ids.get(kind, _EMPTY) & b.ids.get(kind, _EMPTY)
+    # Only kinds both records hold can match, be mistyped, conflict or differ; most pairs
+    # share none, and this is run for every candidate pair.
+    common = a.ids.keys() & b.ids.keys()
+    common = common & STRONG_KINDS if strong else common - STRONG_KINDS
+    kinds = sorted(k for k in common if a.ids[k] and b.ids[k])
+    if not kinds:
+        return "absent", ""
+    for kind in kinds:
+        shared = a.ids[kind] & b.ids[kind]
         if shared:
             return "match", f"{kind} {sorted(shared)[0]}"
     if strong:
         # Numbers without a check digit (passports, national ids) are mistyped as dates are;
         # a checked one (IBAN, IMO) one keystroke away is another, valid, number.
-        for kind in sorted(kinds - UNIQUE_KINDS):
-            for x in sorted(a.ids.get(kind, _EMPTY)):
-                for y in sorted(b.ids.get(kind, _EMPTY)):
+        for kind in kinds:
+            if kind in UNIQUE_KINDS:
+                continue
+            for x in sorted(a.ids[kind]):
+                for y in sorted(b.ids[kind]):
                     if one_keystroke(x, y):
                         return "typo", f"{kind} {x} / {y}"
-        for kind in sorted(UNIQUE_KINDS):
-            left, right = a.ids.get(kind), b.ids.get(kind)
-            if left and right and not left & right:
+        for kind in kinds:
+            if kind in UNIQUE_KINDS:
+                left, right = a.ids[kind], b.ids[kind]
                 return "conflict", f"{kind} {sorted(left)[0]} vs {sorted(right)[0]}"
     # Strong kinds that are not unique differ without contradiction: people hold several
     # passports over their lives.
-    both = sorted(k for k in kinds if a.ids.get(k) and b.ids.get(k))
-    if both:
-        return "different", ", ".join(both)
-    return "absent", ""
+    return "different", ", ".join(kinds)
 
 
 def words(text: str) -> list[str]:

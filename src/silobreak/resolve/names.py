@@ -69,13 +69,21 @@ _PHONETIC_SCORE = 0.8
 _ORG_EXTRA_WORD = 2.0
 
 
-def _substitution(kind: NameTypeTag) -> float:
+def _substitution(kind: NameTypeTag, parts: int = 0) -> float:
     """Weight factor of a part replaced by another: organizations' names are built from few
-    distinctive words (Saudi Arabian *Gas* / *Oil* Company), people's from many shared ones;
-    still, a long Arabic name with one element replaced (AL-HARBI / AL-SUBHI: another
-    father or tribe) names another person (2.5 was chosen on the tune half of the cases,
-    between 2.0 and 3.5)."""
-    return 2.5 if kind == NameTypeTag.PER else 3.0
+    distinctive words (Saudi Arabian *Gas* / *Oil* Company), people's from many shared ones.
+    In a person's long name (four parts or more: a chain of father's and grandfather's names,
+    a tribe) one element replaced (AL-HARBI / AL-SUBHI, BEN MOHAMED / BEN ALI) is another
+    lineage, so it weighs more than a replaced part of a short name, which is more often a
+    first name written as a nickname (Will / Billy). Chosen on the tune half of the name
+    cases (2.5 against 2.0 and 3.0)."""
+    if kind != NameTypeTag.PER:
+        return 3.0
+    return LONG_NAME_SUBSTITUTION if parts >= LONG_NAME_PARTS else 2.0
+
+
+LONG_NAME_PARTS = 4
+LONG_NAME_SUBSTITUTION = 2.5
 
 
 _GENERIC_CATEGORIES = frozenset({"SYMBOL", "DOMAIN"})
@@ -271,6 +279,7 @@ def _score_pairing(
     # A part on each side that aligns with nothing (Mosuli / Tikriti) is a different name,
     # not a missing one: that costs more than a part only one side records.
     substituted = _content(solos_a, kind) and _content(solos_b, kind)
+    parts = max(len(a.parts), len(b.parts))
     refused = any(m.how == "fuzzy" and m.score == 0.0 for m in matches)
     for part, side in solos:
         weight = _weight(part)
@@ -281,7 +290,7 @@ def _score_pairing(
             weight *= _substitution(kind)  # "Fund VIII" is not "Fund IX", nor "Fund"
             how = "unmatched number"
         elif substituted or refused:
-            weight *= _substitution(kind)
+            weight *= _substitution(kind, parts)
             how = "different"
         elif kind == NameTypeTag.PER and len(matched_sides) == 1 and aligned_parts >= 2:
             weight *= _EXTRA_PART_DISCOUNT  # e.g. a middle name only one side records
@@ -296,7 +305,7 @@ def _score_pairing(
             )
         )
     matches = [
-        PartMatch(m.left, m.right, m.score, m.how, m.weight * _substitution(kind))
+        PartMatch(m.left, m.right, m.score, m.how, m.weight * _substitution(kind, parts))
         if m.how == "fuzzy" and m.score == 0.0
         else m
         for m in matches
