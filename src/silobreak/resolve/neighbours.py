@@ -80,7 +80,7 @@ def neighbourhoods(
 
 
 class Entities:
-    """What the first round found: the entity of each record, and the pairs of entities a
+    """What a round found: the entity of each record, and the pairs of entities that a
     candidate pair links with at least ``LIKELY`` probability (not merged, not excluded)."""
 
     def __init__(

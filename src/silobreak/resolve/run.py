@@ -92,8 +92,9 @@ def resolve_records(
     since (by record keys): they are reused instead of compared again. Comparisons depend
     only on the two records, so the result is the same as a full run.
 
-    ``around`` (``neighbours.neighbourhoods``) adds a second round: pairs below the threshold
-    whose neighbours resolved to one entity are weighed again with the neighbour factor.
+    ``around`` (``neighbours.neighbourhoods``) adds up to ``ROUNDS`` more rounds: pairs below
+    the threshold whose neighbours resolved to one entity are weighed again with the
+    neighbour factor, and the records clustered again.
     """
     index = {r.key: i for i, r in enumerate(records)}
     previous = previous or {}
@@ -145,14 +146,14 @@ def resolve_records(
     neighbour: NeighbourFactor | None = None
     shared: dict[int, tuple[int, int]] = {}
     if around is not None:
-        pairs = [(c.left, c.right) for c in comparisons]
+        scored = [(c.left, c.right) for c in comparisons]
         neighbour = estimate_factor(
-            pairs, probabilities, around, Entities(groups, len(records), pairs, probabilities)
+            scored, probabilities, around, Entities(groups, len(records), scored, probabilities)
         )
         # Each round's merges can confirm the neighbours of the next: an incident's company
         # merged in one round on its person's likely match confirms that person in the next.
         for _ in range(ROUNDS if neighbour.factor > 1 else 0):
-            entities = Entities(groups, len(records), pairs, probabilities)
+            entities = Entities(groups, len(records), scored, probabilities)
             found_any = False
             for k, c in enumerate(comparisons):
                 p = probabilities[k]
