@@ -147,13 +147,11 @@ def resolve_records(
     shared: dict[int, tuple[int, int]] = {}
     if around is not None:
         scored = [(c.left, c.right) for c in comparisons]
-        neighbour = estimate_factor(
-            scored, probabilities, around, Entities(groups, len(records), scored, probabilities)
-        )
+        entities = Entities(groups, len(records), scored, probabilities)
+        neighbour = estimate_factor(scored, probabilities, around, entities)
         # Each round's merges can confirm the neighbours of the next: an incident's company
         # merged in one round on its person's likely match confirms that person in the next.
         for _ in range(ROUNDS if neighbour.factor > 1 else 0):
-            entities = Entities(groups, len(records), scored, probabilities)
             found_any = False
             for k, c in enumerate(comparisons):
                 p = probabilities[k]
@@ -169,6 +167,7 @@ def resolve_records(
             groups, refused = _cluster(
                 records, comparisons, probabilities, threshold, fixed, same, different
             )
+            entities = Entities(groups, len(records), scored, probabilities)
     # Explanations only for the pairs that can become links (see ``compare_records``).
     for k, (c, p) in enumerate(zip(comparisons, probabilities, strict=True)):
         if p >= threshold and not c.evidence:
