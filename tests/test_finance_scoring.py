@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +103,45 @@ def test_features_count_fans_new_links_and_two_hop_shapes(tmp_path: Path) -> Non
     assert f["g1"]["amount_ratio_last_in"] == pytest.approx(0.95)
     assert f["c1"]["amount_ratio_last_in"] == pytest.approx(250 / 95)
     assert math.isnan(f["s1"]["amount_ratio_last_in"])
+
+
+def test_distinct_counterparties_in_windows_match_a_direct_count(tmp_path: Path) -> None:
+    """Runs begun less runs ended equals counting distinct counterparties in each window,
+    with payments exactly on the window's edge, one second past it, and in the same second."""
+    rng = np.random.default_rng(4)
+    day = 86_400
+    steps = rng.choice([0, 1, 3_600, day // 2, 2 * day], size=300)
+    times = (1_767_225_600 + np.cumsum(steps)).tolist()  # from 2026-01-01, ties included
+    accounts = [f"A{i}" for i in range(6)]
+    tx = [
+        (f"t{i}", *map(str, rng.choice(accounts, 2, replace=False)), t) for i, t in enumerate(times)
+    ]
+    # B pays C0 exactly 7 days, then 30 days, then 1 s past 7 days apart; C1 in the same seconds
+    edge = times[-1] + day
+    for k, offset in enumerate([0, 7 * day, 37 * day, 44 * day + 1]):
+        tx += [(f"e{k}", "B", "C0", edge + offset), (f"f{k}", "B", "C1", edge + offset)]
+    rows = [
+        f"{i},{s},{d},10,EUR,{datetime.fromtimestamp(t, UTC):%Y-%m-%dT%H:%M:%SZ}"
+        for i, s, d, t in tx
+    ]
+    f = features_of(write(tmp_path / "tx.csv", rows))
+
+    def distinct(acct: str, t: int, seconds: int, out: bool) -> int:
+        return len(
+            {
+                (d if out else s)
+                for _, s, d, u in tx
+                if (s if out else d) == acct and t - seconds <= u <= t
+            }
+        )
+
+    for tx_id, s, d, t in tx:
+        for name, seconds in (("7d", 7 * day), ("30d", 30 * day)):
+            got = f[tx_id]
+            assert got[f"src_out_d_{name}"] == distinct(s, t, seconds, True), (tx_id, name)
+            assert got[f"src_in_d_{name}"] == distinct(s, t, seconds, False), (tx_id, name)
+            assert got[f"dst_out_d_{name}"] == distinct(d, t, seconds, True), (tx_id, name)
+            assert got[f"dst_in_d_{name}"] == distinct(d, t, seconds, False), (tx_id, name)
 
 
 def test_features_never_see_the_future(tmp_path: Path) -> None:

@@ -82,19 +82,17 @@ def compute_features(con: duckdb.DuckDBPyConnection, spark: Any = None) -> None:
         return
     rows = con.execute("SELECT count(*) FROM tx").fetchone()
     parts = max(1, -(-int(rows[0] if rows else 0) // PART_ROWS))
-    order = "ORDER BY o, t, seq"  # tx's own order, each side in turn: see feature_sql
-    if parts == 1:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE tx_accounts AS {account_sql()} {order}")
-    else:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE tx_parts AS {account_sql()} LIMIT 0")
+    if parts == 1:  # sorted as tx is, each side in turn: lined up by position
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE tx_accounts AS {account_sql()} ORDER BY o, t, seq"
+        )
+    else:  # joined on seq: sorting back costs more than the joins
+        con.execute(f"CREATE OR REPLACE TEMP TABLE tx_accounts AS {account_sql()} LIMIT 0")
         for k in range(parts):
             part = f"hash(acct) % {parts} = {k}"
-            con.execute(f"INSERT INTO tx_parts {account_sql(part=part)}")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE tx_accounts AS FROM tx_parts {order}")
-        con.execute("DROP TABLE tx_parts")
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE tx_features AS " + feature_sql(accounts="tx_accounts")
-    )
+            con.execute(f"INSERT INTO tx_accounts {account_sql(part=part)}")
+    features = feature_sql(accounts="tx_accounts", aligned=parts == 1)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE tx_features AS {features}")
     con.execute("DROP TABLE tx_accounts")
 
 

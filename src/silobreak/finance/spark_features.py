@@ -26,7 +26,7 @@ def spark_features(spark: Any, con: duckdb.DuckDBPyConnection, table: str = "tx_
         )
         spark.read.parquet(source).createOrReplaceTempView("tx")
         # computed once and kept: the features read each side's account rows twice
-        accounts = spark.sql(account_sql("spark")).persist()
+        accounts = spark.sql(account_sql()).persist()
         accounts.createOrReplaceTempView("acc")
         try:
             spark.sql(feature_sql("spark")).write.parquet(result)
