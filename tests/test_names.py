@@ -24,12 +24,14 @@ SAME = [
     ("Company", "Sociedad Anónima Atlas Freight", "ATLAS FREIGHT S.A."),
     ("Company", "Northern Star Trading Limited", "Northern Star Trading Ltd."),
     ("Vessel", "Ocean Pearl", "OCEAN PEARL"),
+    ("Person", "Joseph E. Kiplagat", "Joseph Emanuel Kiplagat"),  # an initial, no symbol for it
 ]
 
 DIFFERENT = [
     ("Person", "John Smith", "John Brown"),
     ("Person", "Izzat Ibrahim al-Mosuli", "Izzat Ibrahim al-Duri"),  # one part substituted
     ("Person", "Shamsuddin", "Shamsuddin Mohammed Haqqani"),  # a given name alone
+    ("Person", "Joseph E. Kiplagat", "Joseph Peter Kiplagat"),  # the initial is not his
     ("Company", "Acme Trading Ltd", "Acme Shipping Ltd"),
     ("Company", "Apollo Investment Fund VIII L.P.", "Apollo Investment Fund IX L.P."),
     ("Company", "Saudi Arabian Gas Company", "Saudi Arabian Oil Company"),

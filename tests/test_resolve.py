@@ -363,6 +363,19 @@ def test_records_mistyped_two_ways_are_reconciled_by_a_third() -> None:
     assert ambiguous_records([ship, imo1, imo2, bare], [(0, 1), (0, 2), (0, 3)]) == {0}
 
 
+def test_a_birth_year_alone_contradicts_another_year() -> None:
+    """The police's "born 1968" and the bank's 1974-12-13 are two people: a chain through a
+    record with no date stops, and that record, linked to both, is left alone."""
+    undated = _rec("a/1", "Person", {"Mei Ling Xu"})
+    police = _rec("b/1", "Person", {"Mei Ling Xu"}, birth_dates={"1968"})
+    bank = _rec("c/1", "Person", {"Mei Ling Xu"}, birth_dates={"1974-12-13"})
+    registry = _rec("d/1", "Person", {"Mei Ling Xu"}, birth_dates={"1968-05-02"})
+    clusterer = Clusterer([undated, police, bank, registry])
+    assert clusterer.union(0, 1) and clusterer.union(1, 3)  # the same year: one person
+    assert not clusterer.union(0, 2)
+    assert ambiguous_records([undated, police, bank], [(0, 1), (0, 2)]) == {0}
+
+
 def test_common_names_weigh_less_than_rare_ones() -> None:
     records = [_rec(f"a/{n}", "Person", {"John Smith"}) for n in range(30)]
     records += [

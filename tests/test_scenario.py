@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 from pathlib import Path
@@ -84,6 +85,19 @@ def test_planted_networks_and_decoys(scenario_dir: Path) -> None:
         if info["kind"] in ("background", "legit", "repeater"):
             assert len(info["domains"]) <= 1, (tid, info)
     assert members
+    # nor through the registry: a company's officers are in no other domain than it is
+    true_of = {(r["dataset"], r["entity_id"]): r["true_id"] for r in truth["records"]}
+    with (scenario_dir / "registry_companies.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["officer_id"]]
+    assert rows
+    for row in rows:
+        company, officer = (
+            true_of["registry_companies", row[k]] for k in ("company_id", "officer_id")
+        )
+        if company in members or officer in members:
+            continue
+        joint = {*entities[company]["domains"], *entities[officer]["domains"]}
+        assert len(joint) <= 1, (company, officer, joint)
     for tid in truth["decoys"]["legit_everywhere"]:
         assert entities[tid]["domains"] == [] and len(entities[tid]["orgs"]) >= 3
     for tid in truth["decoys"]["repeat_offenders"]:

@@ -2,8 +2,10 @@
 
 Pairs are merged strongest first (union-find). Two clusters are not merged when the result
 would hold contradictory facts about one entity: two different values of a unique identifier
-(IMO, IBAN, LEI, crypto address) or two different full birth dates, or a pair a person judged
-``--different``. So a chain A~B~C whose ends conflict stops at the weaker link.
+(IMO, IBAN, LEI, crypto address) or two birth dates that cannot be one (full dates, or years
+alone), or a pair a person judged ``--different``. So a chain A~B~C whose ends conflict
+stops at the weaker link. Records that could belong to either of two people are left alone
+(``ambiguous_records``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from silobreak.resolve.records import Record
 
 @dataclass
 class Facts:
-    """What an entity can have only one of: values of unique identifiers, full birth dates."""
+    """What an entity can have only one of: values of unique identifiers, a birth date (full,
+    or a year alone: a police file's "born 1975" is not the bank's customer born 1979-03-02)."""
 
     unique: dict[str, set[str]] = field(default_factory=dict)
     births: set[str] = field(default_factory=set)
@@ -26,7 +29,7 @@ class Facts:
     def of(cls, record: Record) -> Facts:
         return cls(
             {k: set(v) for k, v in record.ids.items() if k in UNIQUE_KINDS},
-            {d for d in record.birth_dates if len(d) == 10},
+            {d for d in record.birth_dates if len(d) in (4, 10)},
         )
 
     def contradiction(self, other: Facts, dates: bool = True) -> str | None:

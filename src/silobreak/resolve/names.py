@@ -95,12 +95,16 @@ def _content(parts: Sequence[NamePart], kind: NameTypeTag) -> bool:
 
 
 def _residue_score(al: Alignment) -> tuple[float, str]:
-    """rigour's edit score, raised to the phonetic score when the parts sound the same."""
+    """rigour's edit score, raised to the phonetic score when the parts sound the same, or to
+    an initial's score when one part is the other's initial."""
     left = "".join(p.comparable for p in al.qps)
     right = "".join(p.comparable for p in al.rps)
     if left == right:
         return 1.0, "same"
     one_to_one = len(al.qps) == len(al.rps) == 1
+    if one_to_one and min(len(left), len(right)) == 1 and left[0] == right[0]:
+        # an initial the name databases hold no symbol for: "Joseph E." / "Joseph Emanuel"
+        return _SYMBOL_SCORES["INITIAL"], "initial"
     sound = al.qps[0].metaphone if one_to_one else None
     if al.score < _PHONETIC_SCORE and sound and sound == al.rps[0].metaphone:
         return _PHONETIC_SCORE, "phonetic"

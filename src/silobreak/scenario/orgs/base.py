@@ -19,12 +19,30 @@ class Ctx:
     rng: random.Random
     out: Path
     truth: Truth
-    # background entity -> the one crime domain the scenario has put it in
+    # entity -> the one crime domain the scenario has put it in (namesakes: reserved at once)
     offences: dict[str, str] = field(default_factory=dict)
+    # entity -> the entities the registry links it with (officers, the companies they run)
+    links: dict[str, set[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for k, (first, twin) in enumerate(self.world.namesakes):
+            self.offences[first.tid] = NAMESAKE_DOMAIN
+            self.offences[twin.tid] = TWIN_DOMAINS[k % len(TWIN_DOMAINS)]
+
+    def link(self, a: str, b: str) -> None:
+        self.links.setdefault(a, set()).add(b)
+        self.links.setdefault(b, set()).add(a)
 
     def offend(self, tid: str, domain: str) -> bool:
-        """Put a background entity in a crime ``domain`` unless it is in another already."""
-        return self.offences.setdefault(tid, domain) == domain
+        """Put a background entity in a crime ``domain`` unless it, or an entity the registry
+        links it with, is in another already: a director of a company caught in one domain,
+        named in another, would be a convergence the truth does not plant (and a namesake's
+        twin so placed would be one in earnest, not a decoy)."""
+        for member in (tid, *self.links.get(tid, ())):
+            if self.offences.get(member, domain) != domain:
+                return False
+        self.offences[tid] = domain
+        return True
 
     def day(self) -> str:
         return (date(2022, 1, 1) + timedelta(days=self.rng.randint(0, 1400))).isoformat()
@@ -68,10 +86,15 @@ def sample_persons(ctx: Ctx, share: float, domain: str | None = None) -> list[Pe
     return out
 
 
-def namesake_twins(ctx: Ctx, part: int) -> list[Person]:
-    """The second person of every third namesake pair (``part`` 0, 1 or 2): each twin is
-    put in one crime domain, as the first is in another, so only a merge makes them meet."""
-    return [twin for k, (_, twin) in enumerate(ctx.world.namesakes) if k % 3 == part]
+# Namesake decoys: the first of each pair is named in an organized-crime case, the twin in a
+# record of one other domain (in turn), so only a wrong merge makes them meet.
+NAMESAKE_DOMAIN = "organized_crime"
+TWIN_DOMAINS = ("environmental_crime", "human_trafficking", "corruption")
+
+
+def namesake_twins(ctx: Ctx, domain: str) -> list[Person]:
+    """The twins of the namesake pairs whose twin is reserved for ``domain``."""
+    return [twin for _, twin in ctx.world.namesakes if ctx.offences[twin.tid] == domain]
 
 
 def sample_companies(ctx: Ctx, share: float) -> list[Company]:

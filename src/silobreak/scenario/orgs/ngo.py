@@ -66,7 +66,7 @@ def write_ngo(ctx: Ctx, spec: OrgSpec) -> None:
     for net in world.networks:
         if "human_trafficking" in net.domains:
             case(net.lieutenants[-1], net.companies[-1], net.vessel if rng.random() < 0.6 else None)
-    for twin in namesake_twins(ctx, 1):
+    for twin in namesake_twins(ctx, "human_trafficking"):
         case(twin, None, None)
     for person in sample_persons(ctx, 0.03, "human_trafficking"):
         case(person, None, None)

@@ -52,7 +52,7 @@ def write_peplist(ctx: Ctx, spec: OrgSpec) -> None:
         if "corruption" in net.domains:
             pep(net.boss)
             debar(net.companies[0])
-    for twin in namesake_twins(ctx, 2):
+    for twin in namesake_twins(ctx, "corruption"):
         pep(twin)
     for person in sample_persons(ctx, 0.03, "corruption"):
         pep(person)

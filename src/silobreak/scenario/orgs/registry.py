@@ -86,4 +86,5 @@ def write_registry(ctx: Ctx, spec: OrgSpec) -> None:
                     relation_id=f"REL-{rel:07d}",
                 )
             ctx.truth.record(spec.dataset, oid, officer.tid, spec.org)
+            ctx.link(company.tid, officer.tid)
     out.close()

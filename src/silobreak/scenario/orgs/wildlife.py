@@ -98,7 +98,7 @@ def write_wildlife(ctx: Ctx, spec: OrgSpec) -> None:
                 world.vessels[rng.randrange(len(world.vessels))] if rng.random() < 0.3 else None,
                 None,
             )
-    for twin in namesake_twins(ctx, 0):
+    for twin in namesake_twins(ctx, "environmental_crime"):
         seizure([twin], None, None)
     for person in sample_persons(ctx, 0.05, "environmental_crime"):
         seizure([person], None, None)
