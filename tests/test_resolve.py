@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,18 @@ def test_scenario_is_resolved_across_organizations(resolved: Store, scenario_dir
     merged = [r for r in rows if r["evidence"]]
     evidence = json.loads(merged[0]["evidence"])
     assert set(evidence) >= {"pair", "probability", "levels", "weights", "evidence"}
+    # each merged record's evidence is the link that merged it: a pair inside its entity,
+    # with the record on one side and the aligned name parts spelled out
+    sizes = Counter(r["canonical_id"] for r in rows)
+    for row in rows:
+        key = f"{row['dataset']}/{row['entity_id']}"
+        if sizes[row["canonical_id"]] == 1:
+            assert row["evidence"] is None
+            continue
+        data = json.loads(row["evidence"])
+        assert key in data["pair"]
+        assert {canonical[k] for k in data["pair"]} == {row["canonical_id"]}
+        assert data["probability"] == pytest.approx(row["score"], abs=1e-4)
     resolved.close()
 
 

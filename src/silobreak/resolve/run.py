@@ -54,6 +54,8 @@ class Resolution:
     neighbour: NeighbourFactor | None = None
     # comparison index -> the two neighbour records, one of each side, found in one entity
     shared: dict[int, tuple[int, int]] = field(default_factory=dict)
+    # record -> the comparison that merged it (its strongest link inside its cluster)
+    links: dict[int, int] = field(default_factory=dict)
 
     def weights(self, k: int) -> dict[str, float]:
         """The per-feature weights of comparison ``k``: name frequency and, where the pair
@@ -168,9 +170,12 @@ def resolve_records(
                 records, comparisons, probabilities, threshold, fixed, same, different
             )
             entities = Entities(groups, len(records), scored, probabilities)
-    # Explanations only for the pairs that can become links (see ``compare_records``).
-    for k, (c, p) in enumerate(zip(comparisons, probabilities, strict=True)):
-        if p >= threshold and not c.evidence:
+    # Explanations (the aligned name parts cost a second comparison) only for the link that
+    # merged each record: a sixth of the pairs above the threshold on historical figures.
+    links = _merging_links(groups, comparisons, probabilities, threshold)
+    for k in set(links.values()):
+        c = comparisons[k]
+        if not c.evidence:
             explained = compare_records(c.left, c.right, records[c.left], records[c.right])
             if explained is not None:
                 comparisons[k] = explained
@@ -186,7 +191,29 @@ def resolve_records(
         frequencies,
         neighbour,
         shared,
+        links,
     )
+
+
+def _merging_links(
+    groups: list[list[int]],
+    comparisons: list[Comparison],
+    probabilities: list[float],
+    threshold: float,
+) -> dict[int, int]:
+    """Record -> the comparison that merged it: its strongest link inside its own cluster
+    (a link above the threshold to a record kept in another cluster merged nothing)."""
+    cluster_of = {i: g for g, members in enumerate(groups) if len(members) > 1 for i in members}
+    best: dict[int, int] = {}
+    for k, c in enumerate(comparisons):
+        p = probabilities[k]
+        group = cluster_of.get(c.left)
+        if p < threshold or group is None or cluster_of.get(c.right) != group:
+            continue
+        for i in (c.left, c.right):
+            if i not in best or p > probabilities[best[i]]:
+                best[i] = k
+    return best
 
 
 def _cluster(
@@ -267,28 +294,23 @@ def resolve_store(
         stop = getattr(runner, "stop", None)
         if stop is not None:
             stop()
-    best: dict[int, tuple[float, str]] = {}
-    for k, (comp, p) in enumerate(zip(result.comparisons, result.probabilities, strict=True)):
-        if p < threshold:
-            continue
-        weights = result.weights(k)
+    evidence: dict[int, str] = {}
+    for k in set(result.links.values()):
+        comp, p = result.comparisons[k], result.probabilities[k]
         explained = dict(comp.evidence)
         if k in result.shared:
             x, y = result.shared[k]
             explained["neighbours"] = f"{records[x].key} ~ {records[y].key}"
-        evidence = json.dumps(
+        evidence[k] = json.dumps(
             {
                 "pair": [records[comp.left].key, records[comp.right].key],
                 "probability": round(p, 4),
                 "levels": comp.levels,
-                "weights": {name: round(v, 2) for name, v in weights.items()},
+                "weights": {name: round(v, 2) for name, v in result.weights(k).items()},
                 "evidence": explained,
             },
             ensure_ascii=False,
         )
-        for i in (comp.left, comp.right):
-            if p > best.get(i, (-1.0, ""))[0]:
-                best[i] = (p, evidence)
     rows: dict[str, list[object]] = {
         "dataset": [],
         "entity_id": [],
@@ -304,9 +326,9 @@ def resolve_store(
             rows["dataset"].append(record.dataset)
             rows["entity_id"].append(record.entity_id)
             rows["canonical_id"].append(canonical)
-            linked = best.get(i) if len(members) > 1 else None
-            rows["score"].append(linked[0] if linked else None)
-            rows["evidence"].append(linked[1] if linked else None)
+            link = result.links.get(i)
+            rows["score"].append(None if link is None else result.probabilities[link])
+            rows["evidence"].append(None if link is None else evidence[link])
         merged += len(members) if len(members) > 1 else 0
     run = ResolveRun(
         run_id=uuid.uuid4().hex,
