@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from data import DATA, amlsim_csv, generated_csv, synthfin_csv
 
 from silobreak.finance.pipeline import connect, feature_batches, load, training_data
-from silobreak.finance.scoring import TrainConfig, train
+from silobreak.finance.scoring import TrainConfig, TrainedModel, best_threshold, train
 
 
 def average_precision(y: np.ndarray, s: np.ndarray) -> float:
@@ -34,6 +34,41 @@ def average_precision(y: np.ndarray, s: np.ndarray) -> float:
     return float((precision * hits).sum() / max(1, hits.sum()))
 
 
+def seed_spread(
+    model: TrainedModel,
+    seeds: list[int],
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    w_train: np.ndarray,
+    x_test: np.ndarray,
+    y_test: np.ndarray,
+) -> None:
+    """How much F1 moves with LightGBM's seed alone, and what averaging the models gives
+    (threshold chosen on the averaged validation scores, as ``train`` does for one)."""
+    cut = int(len(y_train) * (1 - TrainConfig().validation_share))
+    models = [model, *(train(x_train, y_train, TrainConfig(seed=s), w_train) for s in seeds)]
+    valid = [m.predict(x_train[cut:]) for m in models]
+    test = [m.predict(x_test) for m in models]
+    for seed, m, t in zip([TrainConfig().seed, *seeds], models, test, strict=True):
+        print(
+            f"seed {seed}: validation F1 {m.meta.validation['f1']:.4f}, "
+            f"test F1 {f1_at(y_test, t, m.meta.threshold):.3f}"
+        )
+    for k in range(2, len(models) + 1):
+        threshold, valid_f1 = best_threshold(
+            y_train[cut:], np.mean(valid[:k], axis=0), w_train[cut:]
+        )
+        print(
+            f"average of the first {k} models: validation F1 {valid_f1:.4f}, "
+            f"test F1 {f1_at(y_test, np.mean(test[:k], axis=0), threshold):.3f}"
+        )
+
+
+def f1_at(labels: np.ndarray, scores: np.ndarray, threshold: float) -> float:
+    flagged = scores >= threshold
+    return float(2 * (flagged & labels).sum() / max(1, flagged.sum() + labels.sum()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -42,6 +77,13 @@ def main() -> None:
     parser.add_argument("--dataset", choices=["amlsim", "synthfin", "generated"], default="amlsim")
     parser.add_argument("--transactions", type=int, default=500_000, help="generated only")
     parser.add_argument("--seed", type=int, default=11, help="generated only")
+    parser.add_argument(
+        "--model-seeds",
+        type=int,
+        nargs="*",
+        default=[],
+        help="also fit with these LightGBM seeds: each one's F1, and their average's",
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-scoring-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -116,9 +158,11 @@ def main() -> None:
         zip(booster.feature_importance("gain"), model.meta.features, strict=True), reverse=True
     )[:12]
     print("top features (gain): " + ", ".join(f"{name}" for _, name in top))
+    if args.model_seeds:
+        seed_spread(model, args.model_seeds, x_train, y_train, w_train, x[test], yt)
     extra = f" --transactions {args.transactions} --seed {args.seed}" * (
         args.dataset == "generated"
-    )
+    ) + (" --model-seeds " + " ".join(map(str, args.model_seeds))) * bool(args.model_seeds)
     print(
         f"reproduce: python benchmarks/finance/bench_scoring.py --dataset {args.dataset} "
         f"--data {args.data}{extra}"
