@@ -69,6 +69,20 @@ def test_blocking_pairs_names_across_scripts_and_identifiers() -> None:
     assert not any(4 in p for p in pairs)
 
 
+def test_blocking_pairs_a_record_in_another_script_by_two_common_names() -> None:
+    """ "صالح حسين" alone, against "Hussein Saleh" among many Husseins and Salehs: each name
+    symbol alone is too common to pair on, the two together are not."""
+    records = [
+        _rec("a/1", "Person", {"صالح حسين"}),
+        _rec("b/1", "Person", {"Hussein Saleh"}),
+        *(_rec(f"c/{k}", "Person", {f"Hussein Kov{k}ski"}) for k in range(12)),
+        *(_rec(f"d/{k}", "Person", {f"Petro{k}vic Saleh"}) for k in range(12)),
+    ]
+    pairs = set(DuckDBEngine().candidate_pairs(records))
+    assert (0, 1) in pairs
+    assert not any(0 in p for p in pairs - {(0, 1)})  # one common name is not enough
+
+
 def test_comparison_levels_and_conflicts() -> None:
     a = _rec("a/1", "Person", {"Ivan Petrov"}, birth_dates={"1975-03-02"}, countries={"ru"})
     b = _rec("b/1", "Person", {"Иван Петров"}, birth_dates={"1975-02-03"}, countries={"ru"})

@@ -11,8 +11,11 @@ Every record gets keys, and the first letter of a key is its kind:
   and there sounds differ too), and each part with the birth year (``ny:``), the birth date
   (``nd:``), the birth place (``np:``; with the part's sound, ``nl:``, so "Ellie Powel" born
   in County Durham meets "Eleanor Powell" born there) and each word of an address
-  (``na:``). The composite keys keep common parts usable: ``john`` alone is held by too
-  many records, ``john`` born on 1970-05-03 is not;
+  (``na:``), and pairs of rigour name symbols of two parts (``nt:``: "صالح حسين" meets
+  "Hussein Saleh" though both names are common), which pair only a record written in
+  another script than Latin (rigour scores Zhou / Chiu as one name: among Latin records the
+  pairs would add ambiguity, not recall). The composite keys keep common parts usable:
+  ``john`` alone is held by too many records, ``john`` born on 1970-05-03 is not;
 - ``d`` full birth dates;
 - ``p`` birth places;
 - ``a`` addresses: the whole address and each pair of neighbouring words (a postcode, a
@@ -28,6 +31,7 @@ records (``trading``, ``mohammed``) are not used: they would pair everyone with 
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections.abc import Iterator
 
 from rigour.names import Name, NamePart, NamePartTag
@@ -42,6 +46,7 @@ RARE_KEY_RECORDS = 20  # a name part or an address this rare pairs records on it
 VERY_RARE_KEY_RECORDS = 5  # a sound, a symbol, a birth date or a part-and-year: this rare
 _MAX_PAIRED_PARTS = 5  # names with more parts get no pair keys (their count grows fast)
 PREFIX = 4  # letters of a part in a pair of beginnings (``nx:``)
+MAX_SYMBOL_PAIRS = 100  # pairs of name symbols of one name (``nt:``), beyond which none
 # The parameters of ``sql.CANDIDATE_PAIRS``, in its order.
 BLOCKING_LIMITS = (MAX_KEY_RECORDS, RARE_KEY_RECORDS, VERY_RARE_KEY_RECORDS)
 
@@ -67,8 +72,39 @@ def name_part_sets(record: Record) -> Iterator[tuple[str, tuple[str, ...]]]:
             yield family, parts
 
 
-def record_keys(record: Record) -> set[str]:
-    """The blocking keys of one record."""
+def _symbol_pairs(name: Name) -> list[str]:
+    """Pairs of name symbols of two different parts ("hussein" and "saleh", or "حسين" and
+    "صالح", which rigour knows as the same names); none if there would be more than
+    ``MAX_SYMBOL_PAIRS`` (a part can stand for a dozen names)."""
+    by_part: dict[int, set[str]] = {}
+    for span in name.spans:
+        if str(span.symbol.category.value) == "NAME" and len(span.parts) == 1:
+            by_part.setdefault(span.parts[0].index, set()).add(str(span.symbol.id))
+    sets = [sorted(v) for _, v in sorted(by_part.items())]
+    if sum(len(a) * len(b) for a, b in itertools.combinations(sets, 2)) > MAX_SYMBOL_PAIRS:
+        return []
+    return [
+        "|".join(sorted((x, y)))
+        for a, b in itertools.combinations(sets, 2)
+        for x in a
+        for y in b
+        if x != y
+    ]
+
+
+def other_script(record: Record) -> bool:
+    """Whether none of the record's names is written in Latin letters (a trafficking case
+    naming "صالح حسين" only): its pairs of name symbols (``nt:``) may pair it."""
+    return bool(record.names) and not any(_latin(name) for name in record.names)
+
+
+def _latin(text: str) -> bool:
+    return all(not ch.isalpha() or unicodedata.name(ch, "").startswith("LATIN") for ch in text)
+
+
+def record_keys(record: Record, symbol_pairs: bool = True) -> set[str]:
+    """The blocking keys of one record (``symbol_pairs``: with ``nt:`` keys, of use only
+    when some record is written in another script than Latin)."""
     keys: set[str] = set()
     for id_kind, values in record.ids.items():
         keys.update(f"id:{id_kind}:{value}" for value in values)
@@ -96,9 +132,13 @@ def record_keys(record: Record) -> set[str]:
             keys.update(f"nq:{family}:{a}|{b}" for a, b in itertools.combinations(sounds, 2))
             heads = sorted({p.comparable[:PREFIX] for p in parts})
             keys.update(f"nx:{family}:{a}|{b}" for a, b in itertools.combinations(heads, 2))
-        for symbol in name.symbols:
-            if str(symbol.category.value) == "NAME":
-                keys.add(f"ns:{family}:{symbol.id}")
+        keys.update(
+            f"ns:{family}:{symbol.id}"
+            for symbol in name.symbols
+            if str(symbol.category.value) == "NAME"
+        )
+        if symbol_pairs:
+            keys.update(f"nt:{family}:{pair}" for pair in _symbol_pairs(name))
     for address in record.addresses:
         tokens = words(address)
         if tokens:

@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from silobreak.resolve.blocking import BLOCKING_LIMITS, record_keys
+from silobreak.resolve.blocking import BLOCKING_LIMITS, other_script, record_keys
 from silobreak.resolve.compare import Comparison, compare_records, intern_levels
 from silobreak.resolve.records import Record
 from silobreak.resolve.sql import CANDIDATE_PAIRS
@@ -39,12 +39,16 @@ class Engine(Protocol):
 
 
 def _keys_table(records: list[Record]) -> pa.Table:
-    rows: dict[str, list[Any]] = {"key": [], "rec": []}
-    for index, record in enumerate(records):
-        for key in sorted(record_keys(record)):
+    rows: dict[str, list[Any]] = {"key": [], "rec": [], "other_script": []}
+    others = [other_script(record) for record in records]
+    pairs = any(others)
+    for index, (record, other) in enumerate(zip(records, others, strict=True)):
+        for key in sorted(record_keys(record, symbol_pairs=pairs)):
             rows["key"].append(key)
             rows["rec"].append(index)
-    return pa.table(rows, schema=pa.schema([("key", pa.string()), ("rec", pa.int64())]))
+            rows["other_script"].append(other)
+    schema = pa.schema([("key", pa.string()), ("rec", pa.int64()), ("other_script", pa.bool_())])
+    return pa.table(rows, schema=schema)
 
 
 class DuckDBEngine:

@@ -3,18 +3,28 @@ window counts, ``bool_or``, ``count(*) FILTER``, ``left``, positional ``?`` para
 
 from __future__ import annotations
 
-# Candidate pairs from a table ``keys(key, rec)``; parameters: max records per key,
-# rare name part or address, rare key of any kind.
-# The first letter of a key is its kind (see ``blocking.py``).
+# Candidate pairs from a table ``keys(key, rec, other_script)``; parameters: max records per
+# key, rare name part or address, rare key of any kind.
+# The first letter of a key is its kind (see ``blocking.py``). Keys of pairs of name symbols
+# (``nt:``) pair only a record written in another script than Latin with any record: among
+# Latin records they would pair Zhou with Chiu, which the names already meet through.
 CANDIDATE_PAIRS = """
-WITH k AS (SELECT key, rec, count(*) OVER (PARTITION BY key) AS n FROM keys),
-usable AS (SELECT key, rec, n FROM k WHERE n BETWEEN 2 AND ?),
+WITH k AS (
+    SELECT key, rec, other_script, count(*) OVER (PARTITION BY key) AS n,
+        bool_or(other_script) OVER (PARTITION BY key) AS any_other_script
+    FROM keys
+),
+usable AS (
+    SELECT key, rec, other_script, n FROM k
+    WHERE n BETWEEN 2 AND ? AND (left(key, 3) <> 'nt:' OR any_other_script)
+),
 shared AS (
     SELECT a.rec AS i, b.rec AS j, a.key AS key, a.n AS n
     FROM usable a JOIN usable b ON a.key = b.key AND a.rec < b.rec
+    WHERE left(a.key, 3) <> 'nt:' OR a.other_script OR b.other_script
 )
 SELECT i, j FROM shared GROUP BY i, j
-HAVING bool_or(left(key, 3) = 'id:')
+HAVING bool_or(left(key, 3) IN ('id:', 'nt:'))
     OR count(*) FILTER (WHERE left(key, 2) = 'n:') >= 2
     OR count(DISTINCT left(key, 1)) >= 2
     OR min(n) FILTER (WHERE left(key, 2) IN ('n:', 'a:')
