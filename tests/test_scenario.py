@@ -100,6 +100,18 @@ def test_planted_networks_and_decoys(scenario_dir: Path) -> None:
         assert len(joint) <= 1, (company, officer, joint)
     for tid in truth["decoys"]["legit_everywhere"]:
         assert entities[tid]["domains"] == [] and len(entities[tid]["orgs"]) >= 3
+    # nor through a ship: a repeat offender's seizures name no network's vessel
+    seizures: dict[str, set[str]] = {}
+    with (scenario_dir / "wildlife_seizures.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            for ref in (row["suspect_ref"], row["vessel_ref"]):
+                tid = true_of.get(("wildlife_seizures", ref))
+                if tid:
+                    seizures.setdefault(row["seizure_id"], set()).add(tid)
+    repeaters = set(truth["decoys"]["repeat_offenders"])
+    assert any(named & repeaters and named - repeaters for named in seizures.values())
+    for named in seizures.values():
+        assert not (named & repeaters and named & members), named
     for tid in truth["decoys"]["repeat_offenders"]:
         assert entities[tid]["domains"] == ["environmental_crime"]
         records = [r for r in truth["records"] if r["true_id"] == tid]

@@ -105,6 +105,7 @@ class Vessel:
     imo: str
     mmsi: str
     flag: str
+    kind: str = "network"
 
 
 @dataclass
@@ -246,7 +247,7 @@ class WorldBuilder:
         self.world.companies.append(company)
         return company
 
-    def vessel(self) -> Vessel:
+    def vessel(self, kind: str = "network") -> Vessel:
         rng = self.rng
         vessel = Vessel(
             self._id("V"),
@@ -254,6 +255,7 @@ class WorldBuilder:
             ids.imo(rng),
             str(rng.randint(200000000, 775999999)),
             rng.choice(pools()["flags"]),
+            kind,
         )
         self.world.vessels.append(vessel)
         return vessel
@@ -306,6 +308,8 @@ class WorldBuilder:
             self.person()
         for _ in range(counts["companies"]):
             self.company()
+        for _ in range(counts["networks"]):  # ships no network uses: repeat offenders' seizures
+            self.vessel(kind="background")
         return world
 
 

@@ -91,12 +91,13 @@ def write_wildlife(ctx: Ctx, spec: OrgSpec) -> None:
             seizure([net.lieutenants[-1]], net.vessel, net.companies[0])
             if rng.random() < 0.5:
                 seizure([net.boss, net.lieutenants[0]], net.vessel, None)
+    # a repeat offender stays in one domain: the ships of his seizures carry no network's
+    # cargo (a network's vessel would link him to its other domains)
+    fleet = [v for v in world.vessels if v.kind == "background"]
     for person in world.repeaters:
         for _ in range(rng.randint(3, 5)):
             seizure(
-                [person],
-                world.vessels[rng.randrange(len(world.vessels))] if rng.random() < 0.3 else None,
-                None,
+                [person], fleet[rng.randrange(len(fleet))] if rng.random() < 0.3 else None, None
             )
     for twin in namesake_twins(ctx, "environmental_crime"):
         seizure([twin], None, None)
