@@ -7,7 +7,8 @@ from __future__ import annotations
 # key, rare name part or address, rare key of any kind.
 # The first letter of a key is its kind (see ``blocking.py``). Keys of pairs of name symbols
 # (``nt:``) pair only a record written in another script than Latin with any record: among
-# Latin records they would pair Zhou with Chiu, which the names already meet through.
+# Latin records, whose spellings other keys already meet, they would only add pairs such as
+# Zhou / Chiu (one name to rigour) and with them ambiguity.
 CANDIDATE_PAIRS = """
 WITH k AS (
     SELECT key, rec, other_script, count(*) OVER (PARTITION BY key) AS n,
