@@ -390,6 +390,39 @@ def test_records_mistyped_two_ways_are_reconciled_by_a_third() -> None:
     assert ambiguous_records([ship, imo1, imo2, bare], [(0, 1), (0, 2), (0, 3)]) == {0}
 
 
+def test_two_registration_numbers_in_one_jurisdiction_are_two_companies() -> None:
+    """Two registered companies of one name in Kazakhstan, and a customs record naming one of
+    them: the chain through the customs record stops. A number written without its country
+    is no contradiction with one abroad (a company registers in several countries)."""
+    customs = _rec("a/1", "Company", {"Severny Put-Marin LLC"}, countries={"kz"})
+    first = _rec(
+        "b/1",
+        "Company",
+        {"Severny Put-Marin LLC"},
+        countries={"kz"},
+        ids={"registration": {"16598894"}},
+    )
+    second = _rec(
+        "b/2",
+        "Company",
+        {"Severny Put-Marin LLC"},
+        countries={"kz"},
+        ids={"registration": {"20974366"}},
+    )
+    abroad = _rec(
+        "c/1",
+        "Company",
+        {"Severny Put-Marin LLC"},
+        countries={"cy"},
+        ids={"registration": {"555123"}},
+    )
+    clusterer = Clusterer([customs, first, second, abroad])
+    assert clusterer.union(0, 1)
+    assert not clusterer.union(0, 2)
+    assert clusterer.union(1, 3)
+    assert ambiguous_records([customs, first, second], [(0, 1), (0, 2)]) == {0}
+
+
 def test_a_birth_year_alone_contradicts_another_year() -> None:
     """The police's "born 1968" and the bank's 1974-12-13 are two people: a chain through a
     record with no date stops, and that record, linked to both, is left alone."""

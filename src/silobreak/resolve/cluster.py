@@ -19,18 +19,26 @@ from silobreak.resolve.records import Record
 
 @dataclass
 class Facts:
-    """What an entity can have only one of: values of unique identifiers, a birth date (full,
-    or a year alone: a police file's "born 1975" is not the bank's customer born 1979-03-02)."""
+    """What an entity can have only one of: values of unique identifiers, a registration
+    number in a given jurisdiction, a birth date (full, or a year alone: a police file's "born
+    1975" is not the bank's customer born 1979-03-02).
+
+    A registration number alone is not unique (a company registers in several countries, and
+    a number written without its country is ambiguous), but one registry gives a company one
+    number: two numbers under one jurisdiction are two companies, however alike their names.
+    """
 
     unique: dict[str, set[str]] = field(default_factory=dict)
     births: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, record: Record) -> Facts:
-        return cls(
-            {k: set(v) for k, v in record.ids.items() if k in UNIQUE_KINDS},
-            {d for d in record.birth_dates if len(d) in (4, 10)},
-        )
+        unique = {k: set(v) for k, v in record.ids.items() if k in UNIQUE_KINDS}
+        numbers = record.ids.get("registration")
+        if numbers and len(record.countries) == 1 and record.schema != "Person":
+            (country,) = record.countries
+            unique[f"registration in {country}"] = set(numbers)
+        return cls(unique, {d for d in record.birth_dates if len(d) in (4, 10)})
 
     def contradiction(self, other: Facts, dates: bool = True) -> str | None:
         """Why these facts cannot describe one entity, if they cannot."""
