@@ -10,6 +10,9 @@ import yaml
 from silobreak.pipeline import ingest_scenario
 from silobreak.policy import SYSTEM
 from silobreak.scenario import generate
+from silobreak.scenario.orgs import Ctx
+from silobreak.scenario.output import Truth
+from silobreak.scenario.world import World, WorldBuilder
 from silobreak.store import open_store
 
 
@@ -85,19 +88,22 @@ def test_planted_networks_and_decoys(scenario_dir: Path) -> None:
         if info["kind"] in ("background", "legit", "repeater"):
             assert len(info["domains"]) <= 1, (tid, info)
     assert members
-    # nor through the registry: a company's officers are in no other domain than it is
+    # nor through the registry: an officer and the companies it runs are in one domain at most
     true_of = {(r["dataset"], r["entity_id"]): r["true_id"] for r in truth["records"]}
     with (scenario_dir / "registry_companies.csv").open(encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if r["officer_id"]]
     assert rows
+    runs: dict[str, set[str]] = {}
     for row in rows:
         company, officer = (
             true_of["registry_companies", row[k]] for k in ("company_id", "officer_id")
         )
-        if company in members or officer in members:
-            continue
-        joint = {*entities[company]["domains"], *entities[officer]["domains"]}
-        assert len(joint) <= 1, (company, officer, joint)
+        if company not in members and officer not in members:
+            runs.setdefault(officer, {officer}).add(company)
+    assert any(len(group) > 2 for group in runs.values())
+    for officer, group in runs.items():
+        joint = {d for tid in group for d in entities[tid]["domains"]}
+        assert len(joint) <= 1, (officer, group, joint)
     for tid in truth["decoys"]["legit_everywhere"]:
         assert entities[tid]["domains"] == [] and len(entities[tid]["orgs"]) >= 3
     # nor through a ship: a repeat offender's seizures name no network's vessel
@@ -116,3 +122,19 @@ def test_planted_networks_and_decoys(scenario_dir: Path) -> None:
         assert entities[tid]["domains"] == ["environmental_crime"]
         records = [r for r in truth["records"] if r["true_id"] == tid]
         assert len(records) >= 3
+
+
+def test_background_offences_keep_two_registry_links_apart(tmp_path: Path) -> None:
+    """A director of two companies caught in two domains would be a convergence the truth
+    does not plant: the second offence is refused, even two registry links away."""
+    builder = WorldBuilder(1, "small")
+    ctx = Ctx(World(1, "small"), builder, builder.rng, tmp_path, Truth())
+    ctx.link("C1", "P1")  # P1 directs C1 and C2
+    ctx.link("C2", "P1")
+    ctx.link("C3", "P2")
+    assert ctx.offend("C1", "illicit_trade")
+    assert not ctx.offend("C2", "financial_crime")  # C2 - P1 - C1
+    assert ctx.offend("C2", "illicit_trade")  # the same domain: a repeat offender
+    assert ctx.offend("C3", "financial_crime")
+    assert not ctx.offend("P1", "corruption")
+    assert ctx.offences == {"C1": "illicit_trade", "C2": "illicit_trade", "C3": "financial_crime"}

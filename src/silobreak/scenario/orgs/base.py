@@ -34,11 +34,15 @@ class Ctx:
         self.links.setdefault(b, set()).add(a)
 
     def offend(self, tid: str, domain: str) -> bool:
-        """Put a background entity in a crime ``domain`` unless it, or an entity the registry
-        links it with, is in another already: a director of a company caught in one domain,
-        named in another, would be a convergence the truth does not plant (and a namesake's
-        twin so placed would be one in earnest, not a decoy)."""
-        for member in (tid, *self.links.get(tid, ())):
+        """Put a background entity in a crime ``domain`` unless it, or an entity within two
+        registry links of it, is in another already: a director of a company caught in one
+        domain, named in another, or a director of two companies caught in two, would be a
+        convergence the truth does not plant (and a namesake's twin so placed would be one in
+        earnest, not a decoy)."""
+        near = {tid, *self.links.get(tid, ())}
+        for member in list(near):
+            near.update(self.links.get(member, ()))
+        for member in near:
             if self.offences.get(member, domain) != domain:
                 return False
         self.offences[tid] = domain
