@@ -115,6 +115,11 @@ def world(tmp_path: Path) -> Store:
                 "K1", "Event", name="Undeclared medicines", involved="C1", topics="crime.traffick"
             ),
             entity("C2", "Company", name="Honest Grain Ltd", jurisdiction="ke"),
+            entity("C3", "Company", name="Orient Supply Trading", jurisdiction="cn"),
+            *[
+                entity(f"E{n}", "EconomicActivity", sender="C3", receiver="C1", date="2026-04-01")
+                for n in range(2)
+            ],
         ],
         marking="TLP:AMBER",
         source_grade="B",
@@ -160,6 +165,19 @@ def test_convergence_rewards_domains_not_size(world: Store) -> None:
     poacher = found["Kamau Poacher"][0]
     assert poacher.domains == ["environmental_crime"]
     assert poacher.entity_score < 0.25 < broker.entity_score
+
+
+def test_a_trading_partner_is_not_a_member_of_the_network(world: Store) -> None:
+    """Customs declarations say who traded with whom, as payments say who paid whom: the
+    supplier of the broker's company is a lead to follow, not one of his network."""
+    analysis = _analysis(world)
+    found = _by_name(analysis)
+    broker, company = found["Viktor Kasparian"][0], found["Savanna Timber Ltd"][0]
+    supplier = found["Orient Supply Trading"][0]
+    assert "illicit_trade" in supplier.domains  # reached through the declarations
+    assert broker.network == company.network >= 0
+    assert supplier.network != broker.network
+    assert supplier.score < company.score
 
 
 def test_namesakes_kept_apart_do_not_pool_their_domains(world: Store) -> None:

@@ -32,9 +32,14 @@ LEIDEN_RESOLUTION = 0.01
 BROKER_NETWORKS = 100  # brokers are computed for the best networks only
 BROKER_CUTOFF = 6  # betweenness over paths no longer than this (in -log(decay) units)
 BROKER_MAX_NODES = 2_000  # larger networks rank brokers by weighted degree instead
-# Payments are many and mostly ordinary: they trace money (``finance trace``) but do not
-# define who belongs to which network.
-COMMUNITY_WEIGHT = {"Payment": 0.0}
+# Payments and customs declarations are many and mostly ordinary commerce: they trace money
+# and goods (``finance trace``, the evidence paths) but do not define who belongs to which
+# network. With declarations counted, each network's suppliers joined it and took its score.
+COMMUNITY_WEIGHT = {
+    "Payment": 0.0,
+    "EconomicActivity:sender": 0.0,
+    "EconomicActivity:receiver": 0.0,
+}
 BROKERS = 3
 
 
