@@ -34,7 +34,11 @@ from silobreak.resolve.neighbours import (
 from silobreak.resolve.records import Record, load_records
 from silobreak.store.base import ResolveRun, Store
 
-DEFAULT_THRESHOLD = 0.9
+# A match more likely than not. 0.9 was the default until the clustering's own checks
+# (contradictions, ambiguous records, thin bridges) took over what the high bar guarded
+# against: on the tuning worlds (scenario seeds 1, 2) F1 0.883 -> 0.919 and 0.890 -> 0.927,
+# precision still 0.97, no namesake merged (BENCHMARKS.md).
+DEFAULT_THRESHOLD = 0.5
 # (left key, right key) -> (levels, evidence, conflict) of an earlier run's comparison
 Previous = dict[tuple[str, str], tuple[dict[str, str], dict[str, str], bool]]
 Progress = Callable[[str, int, int], None]
