@@ -394,28 +394,14 @@ def test_two_registration_numbers_in_one_jurisdiction_are_two_companies() -> Non
     """Two registered companies of one name in Kazakhstan, and a customs record naming one of
     them: the chain through the customs record stops. A number written without its country
     is no contradiction with one abroad (a company registers in several countries)."""
-    customs = _rec("a/1", "Company", {"Severny Put-Marin LLC"}, countries={"kz"})
-    first = _rec(
-        "b/1",
-        "Company",
-        {"Severny Put-Marin LLC"},
-        countries={"kz"},
-        ids={"registration": {"16598894"}},
-    )
-    second = _rec(
-        "b/2",
-        "Company",
-        {"Severny Put-Marin LLC"},
-        countries={"kz"},
-        ids={"registration": {"20974366"}},
-    )
-    abroad = _rec(
-        "c/1",
-        "Company",
-        {"Severny Put-Marin LLC"},
-        countries={"cy"},
-        ids={"registration": {"555123"}},
-    )
+
+    def company(key: str, country: str, number: str | None = None) -> Record:
+        ids = {"registration": frozenset({number})} if number else {}
+        return _rec(key, "Company", {"Severny Put-Marin LLC"}, countries={country}, ids=ids)
+
+    customs = company("a/1", "kz")
+    first, second = company("b/1", "kz", "16598894"), company("b/2", "kz", "20974366")
+    abroad = company("c/1", "cy", "555123")
     clusterer = Clusterer([customs, first, second, abroad])
     assert clusterer.union(0, 1)
     assert not clusterer.union(0, 2)
