@@ -1,35 +1,55 @@
 """SQL that both engines run as written (DuckDB and Spark SQL share this dialect subset:
-window counts, ``bool_or``, ``count(*) FILTER``, ``left``, positional ``?`` parameters)."""
+``bool_or``, ``left``, ``%``, positional ``?`` parameters)."""
 
 from __future__ import annotations
 
-# Candidate pairs from a table ``keys(key, rec, other_script)``; parameters: max records per
-# key, rare name part or address, rare key of any kind.
-# The first letter of a key is its kind (see ``blocking.py``). Keys of pairs of name symbols
-# (``nt:``) pair only a record written in another script than Latin with any record: among
-# Latin records, whose spellings other keys already meet, they would only add pairs such as
-# Zhou / Chiu (one name to rigour) and with them ambiguity.
+# Candidate pairs from a table ``keys(key, rec, other_script)``; parameters (in
+# ``candidate_parameters``' order): max records per key, the number of parts and this part
+# (pairs whose first record ``i`` has ``i % parts = part``), rare name part or address, rare key
+# of any kind. The first letter of a key is its kind (see ``blocking.py``). Keys of pairs of
+# name symbols (``nt:``) pair only a record written in another script than Latin with any
+# record: among Latin records, whose spellings other keys already meet, they would only add
+# pairs such as Zhou / Chiu (one name to rigour) and with them ambiguity.
+#
+# A pair is a candidate if it shares an identifier or a symbol pair, two name parts, keys of
+# two kinds, a rare name part or address, or a very rare key of any kind. Grouping first by
+# pair and kind counts the kinds without a DISTINCT aggregate (DuckDB: a third faster). One
+# group per pair of records is the query's memory: DuckDB runs it in parts (``engines.py``),
+# as its aggregate did not stay within the memory limit beyond about 20 million pairs.
 CANDIDATE_PAIRS = """
-WITH k AS (
-    SELECT key, rec, other_script, count(*) OVER (PARTITION BY key) AS n,
-        bool_or(other_script) OVER (PARTITION BY key) AS any_other_script
-    FROM keys
+WITH counts AS (
+    SELECT key, count(*) AS n, bool_or(other_script) AS any_other_script
+    FROM keys GROUP BY key
 ),
 usable AS (
-    SELECT key, rec, other_script, n FROM k
-    WHERE n BETWEEN 2 AND ? AND (left(key, 3) <> 'nt:' OR any_other_script)
+    SELECT k.key, k.rec, k.other_script, c.n FROM keys k JOIN counts c ON c.key = k.key
+    WHERE c.n BETWEEN 2 AND ? AND (left(k.key, 3) <> 'nt:' OR c.any_other_script)
 ),
 shared AS (
-    SELECT a.rec AS i, b.rec AS j, a.key AS key, a.n AS n
+    SELECT a.rec AS i, b.rec AS j, left(a.key, 1) AS kind,
+        CASE WHEN left(a.key, 3) IN ('id:', 'nt:') THEN 1 ELSE 0 END AS strong,
+        CASE WHEN left(a.key, 2) = 'n:' THEN 1 ELSE 0 END AS name,
+        CASE WHEN left(a.key, 2) IN ('n:', 'a:')
+              OR left(a.key, 3) IN ('nn:', 'nq:', 'nx:', 'nd:', 'np:', 'nl:', 'na:')
+             THEN a.n END AS name_n,
+        a.n
     FROM usable a JOIN usable b ON a.key = b.key AND a.rec < b.rec
-    WHERE left(a.key, 3) <> 'nt:' OR a.other_script OR b.other_script
+    WHERE (left(a.key, 3) <> 'nt:' OR a.other_script OR b.other_script)
+        AND a.rec % ? = ?
+),
+kinds AS (
+    SELECT i, j, max(strong) AS strong, sum(name) AS names, min(name_n) AS rare_name,
+        min(n) AS rare
+    FROM shared GROUP BY i, j, kind
 )
-SELECT i, j FROM shared GROUP BY i, j
-HAVING bool_or(left(key, 3) IN ('id:', 'nt:'))
-    OR count(*) FILTER (WHERE left(key, 2) = 'n:') >= 2
-    OR count(DISTINCT left(key, 1)) >= 2
-    OR min(n) FILTER (WHERE left(key, 2) IN ('n:', 'a:')
-                         OR left(key, 3) IN ('nn:', 'nq:', 'nx:', 'nd:', 'np:', 'nl:', 'na:')) <= ?
-    OR min(n) <= ?
+SELECT i, j FROM kinds GROUP BY i, j
+HAVING max(strong) = 1 OR sum(names) >= 2 OR count(*) >= 2
+    OR min(rare_name) <= ? OR min(rare) <= ?
 ORDER BY i, j
 """
+
+
+def candidate_parameters(limits: tuple[int, int, int], parts: int = 1, part: int = 0) -> list[int]:
+    """The parameters of ``CANDIDATE_PAIRS`` for one part of the pairs."""
+    max_key, rare, very_rare = limits
+    return [max_key, parts, part, rare, very_rare]
