@@ -31,10 +31,10 @@ payment, ``cycle_30d``).
 
 Distinct counterparties in a sliding window are counted as runs begun less runs ended (see
 ``_distinct``): running sums, where a distinct count over a sliding frame cost DuckDB more
-(2M transactions' features 51 s -> 36-40 s) and needed other text on Spark
-(``collect_set``). The only text that differs between
-engines is DuckDB's ``MATERIALIZED`` on the CTEs used twice and how a transaction meets its
-two account rows (DuckDB by position, Spark by a join: see ``_sides``).
+(2M transactions' features 51 s -> 36-40 s) and needed other text on Spark (``collect_set``).
+The only text that differs between engines is DuckDB's ``MATERIALIZED`` on the CTEs used
+twice and how a transaction meets its two account rows (DuckDB by position, Spark by a join:
+see ``_sides``).
 """
 
 from __future__ import annotations
