@@ -13,13 +13,14 @@ from silobreak.cli import main
 from silobreak.ingest import IngestOptions, ingest_file
 from silobreak.pipeline import ingest_scenario
 from silobreak.policy import SYSTEM, Viewer
-from silobreak.resolve import engines
+from silobreak.resolve import engines, keys
 from silobreak.resolve.cluster import Clusterer, ambiguous_records
 from silobreak.resolve.compare import compare_records
 from silobreak.resolve.engines import DuckDBEngine
 from silobreak.resolve.evaluate import pairwise
 from silobreak.resolve.frequency import name_frequencies, pair_frequency
 from silobreak.resolve.identifiers import normalize
+from silobreak.resolve.keys import key_pass
 from silobreak.resolve.model import FellegiSunter, estimate_u, train
 from silobreak.resolve.records import Record
 from silobreak.resolve.run import family_pairs, resolve_store
@@ -55,6 +56,10 @@ def _rec(key: str, schema: str, names: set[str], **kw: object) -> Record:
     return Record(key, dataset, entity_id, schema, dataset, names=names, **kw)  # type: ignore[arg-type]
 
 
+def _pairs(records: list[Record]) -> list[tuple[int, int]]:
+    return DuckDBEngine().candidate_pairs(key_pass(records).keys)
+
+
 def test_blocking_pairs_names_across_scripts_and_identifiers() -> None:
     records = [
         _rec("a/1", "Person", {"Mohammed Al-Husseini"}),
@@ -63,7 +68,7 @@ def test_blocking_pairs_names_across_scripts_and_identifiers() -> None:
         _rec("d/1", "Vessel", {"Blue Horizon"}, ids={"imo": {"9321483"}}),
         _rec("e/1", "Company", {"Unrelated Holdings"}),
     ]
-    pairs = set(DuckDBEngine().candidate_pairs(records))
+    pairs = set(_pairs(records))
     assert (0, 1) in pairs  # common name symbols across scripts
     assert (2, 3) in pairs  # the same IMO number despite different names
     assert not any(4 in p for p in pairs)
@@ -78,7 +83,7 @@ def test_blocking_pairs_a_record_in_another_script_by_two_common_names() -> None
         *(_rec(f"c/{k}", "Person", {f"Hussein Kov{k}ski"}) for k in range(12)),
         *(_rec(f"d/{k}", "Person", {f"Petro{k}vic Saleh"}) for k in range(12)),
     ]
-    pairs = set(DuckDBEngine().candidate_pairs(records))
+    pairs = set(_pairs(records))
     assert (0, 1) in pairs
     assert not any(0 in p for p in pairs - {(0, 1)})  # one common name is not enough
 
@@ -350,7 +355,7 @@ def test_address_and_birth_date_keys_pair_records_whose_names_differ() -> None:
         _rec("d/1", "Person", {"Sidney Hall"}, birth_dates={"1851-12-25"}),
         _rec("e/1", "Person", {"Sidney Hall"}, addresses={"5 Nile Street, Cairo"}),
     ]
-    pairs = DuckDBEngine().candidate_pairs(records)
+    pairs = _pairs(records)
     assert (0, 1) in pairs  # the postcode is rare: one common key is enough
     assert (2, 3) in pairs  # a rare birth date
     assert (3, 4) in pairs  # two name parts
@@ -368,7 +373,7 @@ def test_a_common_surname_with_a_birth_place_pairs_records() -> None:
     records += [
         _rec(f"d/{n}", "Person", {f"Yan{n} Ho"}, birth_places={"Sheffield"}) for n in range(210)
     ]
-    pairs = set(DuckDBEngine().candidate_pairs(records))
+    pairs = set(_pairs(records))
     assert (0, 1) in pairs
     assert (0, 2) not in pairs and (0, 30) not in pairs
 
@@ -428,7 +433,7 @@ def test_common_names_weigh_less_than_rare_ones() -> None:
         _rec(f"b/{n}", "Person", {f"Person Number{chr(97 + n % 26)}x{n}"}) for n in range(60)
     ]
     records += [_rec("c/1", "Person", {"Irwin Bevan"}), _rec("c/2", "Person", {"Irwin Bevan"})]
-    frequencies = name_frequencies(records)
+    frequencies = name_frequencies(records, key_pass(records).part_sets)
     model = FellegiSunter(0.001, {}, {"name": {"exact": 0.01}})
     common = model.name_adjustment("exact", pair_frequency(frequencies, 0, 1))
     rare = model.name_adjustment("exact", pair_frequency(frequencies, 90, 91))
@@ -438,7 +443,7 @@ def test_common_names_weigh_less_than_rare_ones() -> None:
 
 def test_prior_is_for_random_pairs_not_for_candidates() -> None:
     records = [_rec(f"a/{n}", "Person", {f"Anna Berg{n % 5}"}) for n in range(40)]
-    pairs = DuckDBEngine().candidate_pairs(records)
+    pairs = _pairs(records)
     comparisons = DuckDBEngine().compare(records, pairs)
     model = train(comparisons, estimate_u(records), total_pairs=family_pairs(records))
     assert model.candidate_prior is not None
@@ -446,9 +451,24 @@ def test_prior_is_for_random_pairs_not_for_candidates() -> None:
     assert model.prior == pytest.approx(expected)
 
 
+def test_parallel_key_pass_equals_serial(monkeypatch: pytest.MonkeyPatch) -> None:
+    records = [
+        _rec(f"a/{n}", "Person", {f"Anna Berg{n % 7}", "Анна"}, birth_dates={f"19{n:02d}"})
+        for n in range(60)
+    ]
+    serial = key_pass(records, workers=1)
+    monkeypatch.setattr(keys, "_SLICE", 7)
+    monkeypatch.setattr(keys, "_PARALLEL_MIN_RECORDS", 0)
+    parallel = key_pass(records, workers=2)
+    assert serial.keys.num_rows > 600
+    assert parallel.keys.equals(serial.keys)
+    assert parallel.part_sets == serial.part_sets
+    assert serial.part_sets[3] == (("person", ("anna", "berg3")), ("person", ("anna",)))
+
+
 def test_parallel_comparison_equals_serial(monkeypatch: pytest.MonkeyPatch) -> None:
     records = [_rec(f"a/{n}", "Person", {f"Anna Berg{n % 7}", "Anna"}) for n in range(60)]
-    pairs = DuckDBEngine().candidate_pairs(records)
+    pairs = _pairs(records)
     serial = DuckDBEngine(workers=1).compare(records, pairs)
     monkeypatch.setattr(engines, "_PARALLEL_MIN_PAIRS", 0)
     parallel = DuckDBEngine(workers=2).compare(records, pairs)

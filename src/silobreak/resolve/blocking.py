@@ -31,6 +31,7 @@ records (``trading``, ``mohammed``) are not used: they would pair everyone with 
 from __future__ import annotations
 
 import itertools
+import sys
 import unicodedata
 from collections.abc import Iterator
 
@@ -64,14 +65,6 @@ def distinctive_parts(name: Name) -> list[NamePart]:
     return [p for p in name.parts if p.tag not in _SKIP_TAGS and len(p.comparable) >= 3]
 
 
-def name_part_sets(record: Record) -> Iterator[tuple[str, tuple[str, ...]]]:
-    """(family, distinctive parts) of each of the record's names."""
-    for family, name in _names(record):
-        parts = tuple(sorted({p.comparable for p in distinctive_parts(name)}))
-        if parts:
-            yield family, parts
-
-
 def _symbol_pairs(name: Name) -> list[str]:
     """Pairs of name symbols of two different parts ("hussein" and "saleh", or "حسين" and
     "صالح", which rigour knows as the same names); none if there would be more than
@@ -102,10 +95,17 @@ def _latin(text: str) -> bool:
     return all(not ch.isalpha() or unicodedata.name(ch, "").startswith("LATIN") for ch in text)
 
 
-def record_keys(record: Record, symbol_pairs: bool = True) -> set[str]:
+# (family, distinctive parts) of each of a record's names, parts sorted and interned: name
+# frequencies count them, and a million records repeat the same few hundred thousand parts.
+PartSets = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def record_keys(record: Record, symbol_pairs: bool = True) -> tuple[set[str], PartSets]:
     """The blocking keys of one record (``symbol_pairs``: with ``nt:`` keys, of use only
-    when some record is written in another script than Latin)."""
+    when some record is written in another script than Latin), and its name part sets: both
+    come from one analysis of its names, the costliest step of blocking."""
     keys: set[str] = set()
+    part_sets: list[tuple[str, tuple[str, ...]]] = []
     for id_kind, values in record.ids.items():
         keys.update(f"id:{id_kind}:{value}" for value in values)
     keys.update(f"d:{day}" for day in record.birth_dates if len(day) == 10)
@@ -116,6 +116,9 @@ def record_keys(record: Record, symbol_pairs: bool = True) -> set[str]:
     streets = {w for address in record.addresses for w in words(address) if len(w) >= 3}
     for family, name in _names(record):
         parts = distinctive_parts(name)
+        forms = tuple(sorted({sys.intern(p.comparable) for p in parts}))
+        if forms:
+            part_sets.append((family, forms))
         for part in parts:
             keys.add(f"n:{family}:{part.comparable}")
             keys.update(f"ny:{family}:{year}:{part.comparable}" for year in years)
@@ -126,7 +129,6 @@ def record_keys(record: Record, symbol_pairs: bool = True) -> set[str]:
                 keys.add(f"nm:{family}:{part.metaphone}")
                 keys.update(f"nl:{family}:{place}:{part.metaphone}" for place in places)
         if len(parts) <= _MAX_PAIRED_PARTS:
-            forms = sorted({p.comparable for p in parts})
             keys.update(f"nn:{family}:{a}|{b}" for a, b in itertools.combinations(forms, 2))
             sounds = sorted({p.metaphone for p in parts if p.metaphone and len(p.metaphone) >= 2})
             keys.update(f"nq:{family}:{a}|{b}" for a, b in itertools.combinations(sounds, 2))
@@ -144,4 +146,4 @@ def record_keys(record: Record, symbol_pairs: bool = True) -> set[str]:
         if tokens:
             keys.add("a:" + " ".join(tokens))
         keys.update(f"a:{a} {b}" for a, b in itertools.pairwise(tokens))
-    return keys
+    return keys, tuple(part_sets)

@@ -21,8 +21,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from silobreak.resolve.blocking import BLOCKING_LIMITS, other_script, record_keys
+from silobreak.resolve.blocking import BLOCKING_LIMITS
 from silobreak.resolve.compare import Comparison, compare_records, intern_levels
+from silobreak.resolve.keys import default_workers
+from silobreak.resolve.names import load_name_data
 from silobreak.resolve.records import Record
 from silobreak.resolve.sql import CANDIDATE_PAIRS, candidate_parameters
 from silobreak.spark import spark_session
@@ -33,22 +35,9 @@ ENGINES = ("duckdb", "spark")
 class Engine(Protocol):
     name: str
 
-    def candidate_pairs(self, records: list[Record]) -> list[tuple[int, int]]: ...
+    def candidate_pairs(self, keys: pa.Table) -> list[tuple[int, int]]: ...
 
     def compare(self, records: list[Record], pairs: list[tuple[int, int]]) -> list[Comparison]: ...
-
-
-def _keys_table(records: list[Record]) -> pa.Table:
-    rows: dict[str, list[Any]] = {"key": [], "rec": [], "other_script": []}
-    others = [other_script(record) for record in records]
-    pairs = any(others)
-    for index, (record, other) in enumerate(zip(records, others, strict=True)):
-        for key in sorted(record_keys(record, symbol_pairs=pairs)):
-            rows["key"].append(key)
-            rows["rec"].append(index)
-            rows["other_script"].append(other)
-    schema = pa.schema([("key", pa.string()), ("rec", pa.int64()), ("other_script", pa.bool_())])
-    return pa.table(rows, schema=schema)
 
 
 class DuckDBEngine:
@@ -58,9 +47,9 @@ class DuckDBEngine:
     name = "duckdb"
 
     def __init__(self, workers: int | None = None):
-        self.workers = workers or int(os.environ.get("SILOBREAK_WORKERS", os.cpu_count() or 1))
+        self.workers = workers or default_workers()
 
-    def candidate_pairs(self, records: list[Record]) -> list[tuple[int, int]]:
+    def candidate_pairs(self, keys: pa.Table) -> list[tuple[int, int]]:
         # Bounded as the store is (SILOBREAK_DUCKDB_MEMORY): a large join spills to disk.
         with tempfile.TemporaryDirectory(prefix="silobreak-block-") as spill:
             config: dict[str, str | bool | int | float | list[str]] = {
@@ -68,7 +57,6 @@ class DuckDBEngine:
                 "temp_directory": spill,
             }
             con = duckdb.connect(config=config)
-            keys = _keys_table(records)
             con.register("keys", keys)
             parts = max(1, -(-keys.num_rows // KEY_ROWS_PER_PART))
             rows = [
@@ -93,6 +81,7 @@ class DuckDBEngine:
         """
         if self.workers < 2 or len(pairs) < _PARALLEL_MIN_PAIRS:
             return _compare_chunk(records, pairs)
+        load_name_data()
         global _SHARED_RECORDS
         _SHARED_RECORDS = records
         size = max(1000, len(pairs) // (self.workers * 32) + 1)
@@ -143,12 +132,12 @@ class SparkEngine:
     def __init__(self, master: str | None = None):
         self.spark = spark_session("silobreak-resolve", master)
 
-    def candidate_pairs(self, records: list[Record]) -> list[tuple[int, int]]:
+    def candidate_pairs(self, keys: pa.Table) -> list[tuple[int, int]]:
         # Keys reach Spark as a Parquet file, not through the driver's socket: a million
         # records make tens of millions of keys.
         with tempfile.TemporaryDirectory(prefix="silobreak-keys-") as folder:
             path = os.path.join(folder, "keys.parquet")
-            pq.write_table(_keys_table(records), path)
+            pq.write_table(keys, path)
             self.spark.read.parquet(path).createOrReplaceTempView("keys")
             rows = self.spark.sql(
                 CANDIDATE_PAIRS, args=candidate_parameters(BLOCKING_LIMITS)

@@ -13,16 +13,16 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from silobreak.resolve.blocking import name_part_sets
+from silobreak.resolve.blocking import PartSets
 from silobreak.resolve.records import Record
 
 # (estimated share of records carrying the name, share of one record in the family)
 Frequency = tuple[float, float]
 
 
-def name_frequencies(records: list[Record]) -> list[Frequency | None]:
-    """Per record, the estimated share of records that carry its (rarest) name."""
-    parts_of = [list(name_part_sets(r)) for r in records]
+def name_frequencies(records: list[Record], parts_of: list[PartSets]) -> list[Frequency | None]:
+    """Per record, the estimated share of records that carry its (rarest) name, from the
+    part sets of the key pass (``keys.key_pass``)."""
     family_size: Counter[str] = Counter(f for r in records for f in r.families)
     part_count: Counter[tuple[str, str]] = Counter()
     for sets in parts_of:

@@ -170,6 +170,13 @@ def analyse(kind: NameTypeTag, text: str) -> tuple[Name, ...]:
     return tuple(names)
 
 
+def load_name_data() -> None:
+    """Load rigour's name databases now (about seven seconds, once per process): called
+    before forking workers, which otherwise each load them again."""
+    for kind in (NameTypeTag.PER, NameTypeTag.ORG, NameTypeTag.OBJ):
+        analyze_names(kind, ["Ivan Petrov Holdings LLC"])
+
+
 def compare_names(schema: str, left: str, right: str) -> NameComparison:
     """Compare two raw names for entities of FtM ``schema``."""
     return compare_name_sets(schema, [left], [right])

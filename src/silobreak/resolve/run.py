@@ -22,6 +22,7 @@ from silobreak.resolve.cluster import Clusterer, ambiguous_records
 from silobreak.resolve.compare import Comparison, compare_records, intern_levels
 from silobreak.resolve.engines import DuckDBEngine, Engine, make_engine
 from silobreak.resolve.frequency import Frequency, name_frequencies, pair_frequency
+from silobreak.resolve.keys import key_pass
 from silobreak.resolve.model import FellegiSunter, estimate_u, probability_of, train
 from silobreak.resolve.neighbours import (
     ROUNDS,
@@ -105,7 +106,10 @@ def resolve_records(
     index = {r.key: i for i, r in enumerate(records)}
     previous = previous or {}
     engine = engine or DuckDBEngine()
-    pairs = engine.candidate_pairs(records)
+    blocked = key_pass(records)
+    pairs = engine.candidate_pairs(blocked.keys)
+    frequencies = name_frequencies(records, blocked.part_sets)
+    del blocked  # tens of millions of keys: not kept through comparison
     comparisons: list[Comparison] = []
     todo: list[tuple[int, int]] = []
     for i, j in pairs:
@@ -132,7 +136,6 @@ def resolve_records(
         (same if kind == "same" else different).append((pair[0], pair[1]))
     u = estimate_u(records)
     model = train(comparisons, u, fixed, total_pairs=family_pairs(records))
-    frequencies = name_frequencies(records)
     by_pattern: dict[tuple[str, ...], float] = {}
     probabilities = []
     for c in comparisons:
