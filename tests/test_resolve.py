@@ -395,23 +395,28 @@ def test_records_mistyped_two_ways_are_reconciled_by_a_third() -> None:
     assert ambiguous_records([ship, imo1, imo2, bare], [(0, 1), (0, 2), (0, 3)]) == {0}
 
 
-def test_two_registration_numbers_in_one_jurisdiction_are_two_companies() -> None:
+def test_two_registrations_in_one_jurisdiction_or_two_are_two_companies() -> None:
     """Two registered companies of one name in Kazakhstan, and a customs record naming one of
-    them: the chain through the customs record stops. A number written without its country
-    is no contradiction with one abroad (a company registers in several countries)."""
+    them: the chain through the customs record stops. So does a chain to the same name
+    registered in Cyprus (a company abroad is a company of its own), through a record that
+    names no country; a record with no registration number joins either."""
 
-    def company(key: str, country: str, number: str | None = None) -> Record:
+    def company(key: str, country: str | None, number: str | None = None) -> Record:
         ids = {"registration": frozenset({number})} if number else {}
-        return _rec(key, "Company", {"Severny Put-Marin LLC"}, countries={country}, ids=ids)
+        countries = {country} if country else set()
+        return _rec(key, "Company", {"Severny Put-Marin LLC"}, countries=countries, ids=ids)
 
     customs = company("a/1", "kz")
     first, second = company("b/1", "kz", "16598894"), company("b/2", "kz", "20974366")
-    abroad = company("c/1", "cy", "555123")
-    clusterer = Clusterer([customs, first, second, abroad])
+    abroad, seizure = company("c/1", "cy", "555123"), company("d/1", None)
+    bank = company("e/1", "cy")
+    clusterer = Clusterer([customs, first, second, abroad, seizure, bank])
     assert clusterer.union(0, 1)
     assert not clusterer.union(0, 2)
-    assert clusterer.union(1, 3)
+    assert clusterer.union(1, 4) and not clusterer.union(4, 3)
+    assert clusterer.union(3, 5)
     assert ambiguous_records([customs, first, second], [(0, 1), (0, 2)]) == {0}
+    assert ambiguous_records([seizure, first, abroad], [(0, 1), (0, 2)]) == {0}
 
 
 def test_a_birth_year_alone_contradicts_another_year() -> None:

@@ -23,9 +23,12 @@ class Facts:
     number in a given jurisdiction, a birth date (full, or a year alone: a police file's "born
     1975" is not the bank's customer born 1979-03-02).
 
-    A registration number alone is not unique (a company registers in several countries, and
-    a number written without its country is ambiguous), but one registry gives a company one
-    number: two numbers under one jurisdiction are two companies, however alike their names.
+    A registration number alone is not unique (a number written without its country is
+    ambiguous), but one registry gives a company one number, and a company is registered in
+    one jurisdiction: two numbers under one jurisdiction, or two records registered in two
+    jurisdictions (BAOBAB MEDICAL SUPPLIES LLC in Russia, ... LTD in Singapore), are two
+    companies, however alike their names. A group's companies abroad are companies of their
+    own.
     """
 
     unique: dict[str, set[str]] = field(default_factory=dict)
@@ -38,6 +41,7 @@ class Facts:
         if numbers and len(record.countries) == 1 and record.schema != "Person":
             (country,) = record.countries
             unique[f"registration in {country}"] = set(numbers)
+            unique["jurisdiction of registration"] = {country}
         return cls(unique, {d for d in record.birth_dates if len(d) in (4, 10)})
 
     def contradiction(self, other: Facts, dates: bool = True) -> str | None:

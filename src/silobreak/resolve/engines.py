@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import tempfile
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Protocol
 
 import duckdb
 import pyarrow as pa
@@ -37,7 +37,9 @@ class Engine(Protocol):
 
     def candidate_pairs(self, keys: pa.Table) -> list[tuple[int, int]]: ...
 
-    def compare(self, records: list[Record], pairs: list[tuple[int, int]]) -> list[Comparison]: ...
+    def compare(
+        self, records: list[Record], pairs: list[tuple[int, int]], explain: bool = False
+    ) -> list[Comparison]: ...
 
 
 class DuckDBEngine:
@@ -69,8 +71,11 @@ class DuckDBEngine:
             con.close()
         return sorted((int(i), int(j)) for i, j in rows)
 
-    def compare(self, records: list[Record], pairs: list[tuple[int, int]]) -> list[Comparison]:
-        """Compare in worker processes when there is enough work to share.
+    def compare(
+        self, records: list[Record], pairs: list[tuple[int, int]], explain: bool = False
+    ) -> list[Comparison]:
+        """Compare in worker processes when there is enough work to share (``explain``: with
+        the evidence, as ``compare_records``).
 
         Workers are forked, so they inherit the records and the name analyses that blocking
         cached; chunks come back in order, so the result does not depend on the workers.
@@ -80,7 +85,7 @@ class DuckDBEngine:
         milliseconds.
         """
         if self.workers < 2 or len(pairs) < _PARALLEL_MIN_PAIRS:
-            return _compare_chunk(records, pairs)
+            return _compare_chunk(records, pairs, explain)
         load_name_data()
         global _SHARED_RECORDS
         _SHARED_RECORDS = records
@@ -92,7 +97,7 @@ class DuckDBEngine:
         gc.freeze()
         try:
             with context.Pool(self.workers, maxtasksperchild=1) as pool:
-                found = pool.map(_compare_shared, chunks)
+                found = pool.starmap(_compare_shared, [(chunk, explain) for chunk in chunks])
         finally:
             gc.unfreeze()
             _SHARED_RECORDS = []
@@ -111,17 +116,19 @@ KEY_ROWS_PER_PART = 2_000_000
 _SHARED_RECORDS: list[Record] = []
 
 
-def _compare_chunk(records: list[Record], pairs: list[tuple[int, int]]) -> list[Comparison]:
+def _compare_chunk(
+    records: list[Record], pairs: list[tuple[int, int]], explain: bool = False
+) -> list[Comparison]:
     out = []
     for i, j in pairs:
-        comp = compare_records(i, j, records[i], records[j], explain=False)
+        comp = compare_records(i, j, records[i], records[j], explain=explain)
         if comp is not None:
             out.append(comp)
     return out
 
 
-def _compare_shared(pairs: list[tuple[int, int]]) -> list[Comparison]:
-    return _compare_chunk(_SHARED_RECORDS, pairs)
+def _compare_shared(pairs: list[tuple[int, int]], explain: bool) -> list[Comparison]:
+    return _compare_chunk(_SHARED_RECORDS, pairs, explain)
 
 
 class SparkEngine:
@@ -144,7 +151,9 @@ class SparkEngine:
             ).collect()
         return [(int(row[0]), int(row[1])) for row in rows]
 
-    def compare(self, records: list[Record], pairs: list[tuple[int, int]]) -> list[Comparison]:
+    def compare(
+        self, records: list[Record], pairs: list[tuple[int, int]], explain: bool = False
+    ) -> list[Comparison]:
         if not pairs:
             return []
         shared = self.spark.sparkContext.broadcast(records)
@@ -152,7 +161,7 @@ class SparkEngine:
         def run(part: Iterable[tuple[int, int]]) -> Iterable[Comparison]:
             local = shared.value
             for i, j in part:
-                comp = compare_records(i, j, local[i], local[j], explain=False)
+                comp = compare_records(i, j, local[i], local[j], explain=explain)
                 if comp is not None:
                     yield comp
 

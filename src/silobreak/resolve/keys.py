@@ -50,7 +50,8 @@ def key_pass(records: list[Record], workers: int | None = None) -> KeyPass:
     load_name_data()
     global _SHARED
     _SHARED = (records, others, symbol_pairs)
-    bounds = [(start, min(start + _SLICE, len(records))) for start in range(0, len(records), _SLICE)]
+    size = len(records)
+    bounds = [(start, min(start + _SLICE, size)) for start in range(0, size, _SLICE)]
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             found = pool.starmap(_shared_slice, bounds)

@@ -7,11 +7,13 @@ the estimated model.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import math
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -19,7 +21,7 @@ import pyarrow as pa
 
 from silobreak.policy.viewer import SYSTEM
 from silobreak.resolve.cluster import Clusterer, ambiguous_records
-from silobreak.resolve.compare import Comparison, compare_records, intern_levels
+from silobreak.resolve.compare import Comparison, intern_levels
 from silobreak.resolve.engines import DuckDBEngine, Engine, make_engine
 from silobreak.resolve.frequency import Frequency, name_frequencies, pair_frequency
 from silobreak.resolve.keys import key_pass
@@ -84,6 +86,21 @@ class Resolution:
         return "sb-" + hashlib.sha1(key.encode()).hexdigest()[:16]
 
 
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Resolution allocates tens of millions of objects (keys, comparisons, name analyses)
+    and leaves no garbage in reference cycles: Python's cycle collector would scan them
+    again and again and free nothing. Measured at 300k records: 148 s with it, 114 s
+    without, at the same peak memory. Forked workers inherit the pause."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def resolve_records(
     records: list[Record],
     judgements: Sequence[tuple[str, str, str]] = (),
@@ -103,6 +120,19 @@ def resolve_records(
     the threshold whose neighbours resolved to one entity are weighed again with the
     neighbour factor, and the records clustered again.
     """
+    with _cycle_collection_paused():
+        return _resolve(records, judgements, threshold, progress, previous, engine, around)
+
+
+def _resolve(
+    records: list[Record],
+    judgements: Sequence[tuple[str, str, str]],
+    threshold: float,
+    progress: Progress | None,
+    previous: Previous | None,
+    engine: Engine | None,
+    around: Sequence[tuple[int, ...]] | None,
+) -> Resolution:
     index = {r.key: i for i, r in enumerate(records)}
     previous = previous or {}
     engine = engine or DuckDBEngine()
@@ -180,12 +210,12 @@ def resolve_records(
     # Explanations (the aligned name parts cost a second comparison) only for the link that
     # merged each record: a sixth of the pairs above the threshold on historical figures.
     links = _merging_links(groups, comparisons, probabilities, threshold)
-    for k in set(links.values()):
-        c = comparisons[k]
-        if not c.evidence:
-            explained = compare_records(c.left, c.right, records[c.left], records[c.right])
-            if explained is not None:
-                comparisons[k] = explained
+    unexplained = sorted(k for k in set(links.values()) if not comparisons[k].evidence)
+    pairs_to_explain = [(comparisons[k].left, comparisons[k].right) for k in unexplained]
+    for k, explained in zip(
+        unexplained, engine.compare(records, pairs_to_explain, explain=True), strict=True
+    ):
+        comparisons[k] = explained
     return Resolution(
         records,
         comparisons,
