@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import Counter
 from pathlib import Path
@@ -23,7 +24,7 @@ from silobreak.resolve.identifiers import normalize
 from silobreak.resolve.keys import key_pass
 from silobreak.resolve.model import FellegiSunter, estimate_u, train
 from silobreak.resolve.records import Record
-from silobreak.resolve.run import family_pairs, resolve_store
+from silobreak.resolve.run import family_pairs, resolve_records, resolve_store
 from silobreak.store import Store, open_store
 from tests.conftest import entity, write_jsonl
 
@@ -469,6 +470,22 @@ def test_parallel_key_pass_equals_serial(monkeypatch: pytest.MonkeyPatch) -> Non
     assert parallel.keys.equals(serial.keys)
     assert parallel.part_sets == serial.part_sets
     assert serial.part_sets[3] == (("person", ("anna", "berg3")), ("person", ("anna",)))
+
+
+def test_resolution_pauses_the_cycle_collector_and_restores_it() -> None:
+    records = [
+        _rec(f"a/{n}", "Person", {f"Anna Berg{n % 5}"}, ids={"passport": {f"X12345{n % 5}"}})
+        for n in range(20)
+    ]
+    result = resolve_records(records)
+    assert gc.isenabled()
+    assert sorted(map(len, result.clusters)) == [4] * 5
+    gc.disable()
+    try:
+        resolve_records(records)
+        assert not gc.isenabled()  # a caller's own setting is left as it was
+    finally:
+        gc.enable()
 
 
 def test_parallel_comparison_equals_serial(monkeypatch: pytest.MonkeyPatch) -> None:
