@@ -18,6 +18,7 @@ import pyarrow as pa
 from silobreak.model.schemata import merge_schemata
 from silobreak.model.taxonomy import taxonomy
 from silobreak.policy.viewer import Viewer
+from silobreak.runtime import cycle_collection_paused
 from silobreak.store.base import Store
 
 # Schemata ranked for convergence: the actors of illicit economies. Events, sanctions and
@@ -105,6 +106,7 @@ class Graph:
         return max(seen) if seen else None
 
 
+@cycle_collection_paused()
 def load_graph(store: Store, viewer: Viewer) -> Graph:
     """The viewer's resolved graph."""
     tables = store.graph_inputs(viewer)

@@ -43,6 +43,7 @@ from silobreak.model.taxonomy import (
     normalize_marking,
     taxonomy,
 )
+from silobreak.runtime import cycle_collection_paused
 from silobreak.store.base import Store, StoreError
 
 BATCH_ENTITIES = 20_000
@@ -85,6 +86,7 @@ class IngestRefused(Exception):
         self.result = result
 
 
+@cycle_collection_paused()
 def ingest_file(store: Store, path: Path, options: IngestOptions) -> IngestResult:
     """Validate and load ``path`` into ``options.dataset``; see the module docstring."""
     if not path.is_file():
