@@ -77,8 +77,8 @@ class DuckDBEngine:
         """Compare in worker processes when there is enough work to share (``explain``: with
         the evidence, as ``compare_records``).
 
-        Workers are forked, so they inherit the records and the name analyses that blocking
-        cached; chunks come back in order, so the result does not depend on the workers.
+        Workers are forked, so they inherit the records and rigour's name data (loaded here
+        first); chunks come back in order, so the result does not depend on the workers.
         Each chunk gets a fresh worker: a long-lived one fills its own copy of the name
         caches (about 15 KB per analysed name) and copies the pages it touches, which at a
         million records cost more than a gigabyte per worker; a fork per chunk costs
