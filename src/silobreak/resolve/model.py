@@ -150,7 +150,7 @@ def estimate_u(
             if i != j:
                 chosen.add((min(i, j), max(i, j)))
     for i, j in sorted(chosen):
-        comparison = compare_records(i, j, records[i], records[j])
+        comparison = compare_records(i, j, records[i], records[j], explain=False)
         # A random pair sharing a strong identifier is a match, not a non-match: in a small
         # workspace such pairs are a visible share of all pairs and would make a shared
         # passport or IBAN look common among strangers.
