@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,3 +23,9 @@ def cycle_collection_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def default_workers() -> int:
+    """Worker processes for the passes that fork (resolution's key pass and comparisons):
+    one per core, or ``SILOBREAK_WORKERS``."""
+    return int(os.environ.get("SILOBREAK_WORKERS", os.cpu_count() or 1))

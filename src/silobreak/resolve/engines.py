@@ -23,10 +23,10 @@ import pyarrow.parquet as pq
 
 from silobreak.resolve.blocking import BLOCKING_LIMITS
 from silobreak.resolve.compare import Comparison, compare_records, intern_levels
-from silobreak.resolve.keys import default_workers
 from silobreak.resolve.names import load_name_data
 from silobreak.resolve.records import Record
 from silobreak.resolve.sql import CANDIDATE_PAIRS, candidate_parameters
+from silobreak.runtime import default_workers
 from silobreak.spark import spark_session
 
 ENGINES = ("duckdb", "spark")

@@ -11,7 +11,6 @@ number of workers: slices come back in order and each record's keys are sorted.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +19,7 @@ import pyarrow as pa
 from silobreak.resolve.blocking import PartSets, other_script, record_keys
 from silobreak.resolve.names import load_name_data
 from silobreak.resolve.records import Record
+from silobreak.runtime import default_workers
 
 _SCHEMA = pa.schema([("key", pa.string()), ("rec", pa.int64()), ("other_script", pa.bool_())])
 _SLICE = 20_000  # records per task: small enough to balance two workers, big enough to fork
@@ -32,11 +32,6 @@ class KeyPass:
 
     keys: pa.Table
     part_sets: list[PartSets]
-
-
-def default_workers() -> int:
-    """Worker processes for resolution: one per core, or ``SILOBREAK_WORKERS``."""
-    return int(os.environ.get("SILOBREAK_WORKERS", os.cpu_count() or 1))
 
 
 def key_pass(records: list[Record], workers: int | None = None) -> KeyPass:
