@@ -30,7 +30,7 @@ over relationships first seen within 30 days: intermediaries ``m`` with ``s -> m
 payment, ``cycle_30d``).
 
 Distinct counterparties in a sliding window are counted as runs begun less runs ended (see
-``_distinct``): running sums, where a distinct count over a sliding frame cost DuckDB more
+``_window_columns``): running sums, where a distinct count over a sliding frame cost DuckDB more
 (2M transactions' features 51 s -> 36-40 s) and needed other text on Spark (``collect_set``).
 The only text that differs between engines is DuckDB's ``MATERIALIZED`` on the CTEs used
 twice and how a transaction meets its two account rows (DuckDB by position, Spark by a join:
@@ -88,59 +88,59 @@ def _frame(seconds: int | None) -> str:
     return f"(PARTITION BY acct ORDER BY t RANGE BETWEEN {start} AND CURRENT ROW)"
 
 
-def _distinct(name: str, seconds: int, flag: int) -> str:
-    """Distinct counterparties on side ``flag`` within ``seconds`` before now, as two running
-    sums instead of a distinct count over a sliding window (cheaper in DuckDB, and the same
-    text for Spark).
+# Two counts share one windowed sum: the payer side's in the low 32 bits, the payee side's
+# above. A windowed aggregate costs DuckDB about as much whatever it sums (20-30 ms per 242k
+# account rows, most of the features' time), so packing the out and in counts of a frame
+# into one halves their cost (AMLSim's features 1.8 s -> see BENCHMARKS.md). Counts stay
+# below 2**31, so the sum fits a BIGINT on Spark and the halves are exact as doubles.
+_HALF = 4_294_967_296
 
-    The times a counterparty was seen, cut where two are more than ``seconds`` apart, form
+
+def _by_side(value: str, frame: str, name: str) -> str:
+    return f"sum({value} * CASE WHEN o = 1 THEN 1 ELSE {_HALF} END) OVER {frame} AS {name}"
+
+
+def _unpacked(packed: str, out: str, into: str) -> list[str]:
+    low = f"({packed}) % {_HALF}"
+    return [
+        f"CAST({low} AS BIGINT) AS {out}",
+        f"CAST((({packed}) - {low}) / {_HALF} AS BIGINT) AS {into}",
+    ]
+
+
+def _window_columns() -> list[str]:
+    """The windowed aggregates, counts packed by side (``_by_side``); ``_account_columns``
+    unpacks them.
+
+    Distinct counterparties in a sliding window are counted as runs begun less runs ended:
+    the times a counterparty was seen, cut where two are more than ``seconds`` apart, form
     runs; the counterparty is in the window at ``t`` exactly when a run started at or before
     ``t`` and its last time is no earlier than ``t - seconds``. So the count is the runs begun
     by ``t`` less the runs whose last time is at or before ``t - seconds - 1`` (times are whole
-    seconds)."""
-    began = f"sum(CASE WHEN o = {flag} THEN run_start_{name} ELSE 0 END) OVER {_frame(None)}"
-    ended = (
-        f"sum(CASE WHEN o = {flag} THEN run_end_{name} ELSE 0 END) OVER (PARTITION BY acct"
-        f" ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING AND {seconds + 1} PRECEDING)"
-    )
-    return f"{began} - coalesce({ended}, 0)"
-
-
-def _account_columns() -> list[str]:
+    seconds). Over all time, distinct counterparties are the first-time pairs (``new_all``)."""
     cols = []
     for name, seconds in WINDOWS.items():
         frame = _frame(seconds)
         cols += [
-            f"sum(o) OVER {frame} AS out_n_{name}",
-            f"sum(1 - o) OVER {frame} AS in_n_{name}",
-        ]
-        if seconds is None:  # over all time, distinct counterparties = first-time pairs
-            cols += [
-                f"sum(o * first_pair) OVER {frame} AS out_d_{name}",
-                f"sum((1 - o) * first_pair) OVER {frame} AS in_d_{name}",
-            ]
-        else:
-            cols += [
-                f"{_distinct(name, seconds, 1)} AS out_d_{name}",
-                f"{_distinct(name, seconds, 0)} AS in_d_{name}",
-            ]
-        cols += [
+            _by_side("1", frame, f"n_{name}"),
+            _by_side("first_pair", frame, f"new_{name}"),
             f"sum(o * amount) OVER {frame} AS out_amt_{name}",
             f"sum((1 - o) * amount) OVER {frame} AS in_amt_{name}",
         ]
         if seconds is not None:
+            ended = (
+                "(PARTITION BY acct ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING"
+                f" AND {seconds + 1} PRECEDING)"
+            )
             cols += [
-                f"sum(o * first_pair) OVER {frame} AS out_new_{name}",
-                f"sum((1 - o) * first_pair) OVER {frame} AS in_new_{name}",
+                _by_side(f"run_start_{name}", _frame(None), f"began_{name}"),
+                _by_side(f"run_end_{name}", ended, f"ended_{name}"),
             ]
     for name in STAT_WINDOWS:
         frame = _frame(WINDOWS[name])
         for side, flag in (("out", 1), ("in", 0)):
             value = f"CASE WHEN o = {flag} THEN amount END"
-            cols += [
-                f"avg({value}) OVER {frame} AS {side}_avg_{name}",
-                f"stddev_pop({value}) OVER {frame} AS {side}_std_{name}",
-            ]
+            cols.append(f"stddev_pop({value}) OVER {frame} AS {side}_std_{name}")
     cols.append(f"(t - min(t) OVER (PARTITION BY acct)) / CAST({DAY} AS DOUBLE) AS age_days")
     before = "(PARTITION BY acct ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
     for side, flag in (("in", 0), ("out", 1)):
@@ -151,13 +151,35 @@ def _account_columns() -> list[str]:
     # The latest receipt before now, as one number that orders by time and breaks ties by line
     # (two receipts in one second must not make the result depend on the engine's sort).
     cols.append(
-        f"max(CASE WHEN o = 0 THEN t * {_SEQ_SPAN} + seq END) OVER {before} % {_SEQ_SPAN}"
+        f"max(CASE WHEN o = 0 THEN t * {SEQ_SPAN} + seq END) OVER {before} % {SEQ_SPAN}"
         " AS last_in_seq"
     )
     return cols
 
 
-_SEQ_SPAN = 1_000_000_000  # more lines than any file has; times 2e9 seconds fits in BIGINT
+def _account_columns() -> list[str]:
+    """``account_features()`` from ``_window_columns``'s packed sums."""
+    cols = []
+    for name, seconds in WINDOWS.items():
+        cols += _unpacked(f"n_{name}", f"out_n_{name}", f"in_n_{name}")
+        if seconds is None:
+            cols += _unpacked(f"new_{name}", f"out_d_{name}", f"in_d_{name}")
+        else:
+            distinct = f"began_{name} - coalesce(ended_{name}, 0)"
+            cols += _unpacked(distinct, f"out_d_{name}", f"in_d_{name}")
+            cols += _unpacked(f"new_{name}", f"out_new_{name}", f"in_new_{name}")
+        cols += [f"out_amt_{name}", f"in_amt_{name}"]
+    for name in STAT_WINDOWS:
+        for side in ("out", "in"):
+            count = f"{side}_n_{name}"
+            cols += [
+                f"{side}_amt_{name} / CASE WHEN {count} > 0 THEN {count} END AS {side}_avg_{name}",
+                f"{side}_std_{name}",
+            ]
+    return [*cols, "age_days", "last_in_days", "last_out_days", "last_in_seq"]
+
+
+SEQ_SPAN = 1_000_000_000  # more lines than any file has; times 2e9 seconds fits in BIGINT
 
 
 def _two_hop(name: str, start: str, end: str, table: str) -> str:
@@ -200,8 +222,7 @@ evp AS (
   SELECT ev.*,
     CASE WHEN row_number() OVER (PARTITION BY acct, other, o ORDER BY t, seq) = 1
          THEN 1 ELSE 0 END AS first_pair,
-    sum(o) OVER {pair} AS pair_n,
-    sum(1 - o) OVER {pair} AS pair_rev_n,
+    {_by_side("1", pair, "pair")},
     t - max(t) OVER {earlier} AS pair_gap,
     lag(t, 1) OVER {lagged} AS prev_t,
     lead(t, 1) OVER {lagged} AS next_t,
@@ -211,10 +232,15 @@ evp AS (
 evr AS (
   SELECT evp.*, {runs}
   FROM evp
+),
+win AS (
+  SELECT seq, o, t, pair, pair_gap, pair_gap_prev,
+    {", ".join(_window_columns())}
+  FROM evr
 )
-SELECT seq, o, t, pair_n, pair_rev_n, pair_gap, pair_gap_prev,
-  {", ".join(_account_columns())}
-FROM evr
+SELECT seq, o, t, {", ".join(_unpacked("pair", "pair_n", "pair_rev_n"))}, pair_gap,
+  pair_gap_prev, {", ".join(_account_columns())}
+FROM win
 """
 
 
