@@ -373,3 +373,21 @@ def test_features_stop_when_account_rows_are_out_of_line(tmp_path: Path) -> None
     con.execute(f"CREATE TABLE acc AS {account_sql()} ORDER BY o, t DESC, seq DESC")
     with pytest.raises(duckdb.Error, match="out of line"):
         con.execute(f"CREATE TABLE f AS {feature_sql()}")
+
+
+def test_features_stored_out_of_time_order_are_sorted_or_refused(tmp_path: Path) -> None:
+    """Features said to be stored in time order are read without sorting, so a table that is
+    not must stop the reader; one not said to be is sorted."""
+    from silobreak.finance.pipeline import compute_features, stored_batches
+
+    path = tmp_path / "tx.csv"
+    generate_transactions(path, TransactionSpec(accounts=50, transactions=400, days=20, seed=3))
+    con = connect()
+    load(con, path, False, print)
+    assert compute_features(con)  # one part: stored as tx is
+    in_order = [i for b in stored_batches(con, True, batch=64) for i in b.ids]
+    con.execute("CREATE TABLE shuffled AS SELECT * FROM tx_features ORDER BY hash(seq)")
+    con.execute("CREATE OR REPLACE TEMP TABLE tx_features AS SELECT * FROM shuffled")
+    assert [i for b in stored_batches(con, False, batch=64) for i in b.ids] == in_order
+    with pytest.raises(RuntimeError, match="out of time order"):
+        list(stored_batches(con, True, batch=64))

@@ -101,11 +101,16 @@ def compute_features(con: duckdb.DuckDBPyConnection, spark: Any = None) -> bool:
 def feature_batches(
     con: duckdb.DuckDBPyConnection, batch: int = BATCH, spark: Any = None
 ) -> Iterator[FeatureBatch]:
-    """Features of every transaction of ``tx``, in time order, ``batch`` rows at a time.
+    """Features of every transaction of ``tx``, in time order, ``batch`` rows at a time."""
+    yield from stored_batches(con, compute_features(con, spark), batch)
 
-    Rows already stored in time order are read as they lie (sorting eighty columns again
-    cost a tenth of the features' time) and checked on the way: out of order is a bug."""
-    in_order = compute_features(con, spark)
+
+def stored_batches(
+    con: duckdb.DuckDBPyConnection, in_order: bool, batch: int = BATCH
+) -> Iterator[FeatureBatch]:
+    """``tx_features`` in time order. Rows ``in_order`` (stored as ``tx``) are read as they
+    lie, since sorting eighty columns again cost a tenth of the features' time, and checked
+    on the way: out of order there is a bug, and mixing two transactions' rows is worse."""
     query = "SELECT * FROM tx_features" + ("" if in_order else " ORDER BY t, seq")
     last: int | None = None
     for record_batch in con.sql(query).to_arrow_reader(batch):
