@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 from silobreak.ingest import IngestOptions, ingest_file
 from silobreak.model.records import Org
 from silobreak.policy import SYSTEM
-from silobreak.resolve.records import load_records
+from silobreak.resolve.records import Record, load_records
 from silobreak.resolve.run import resolve_records
 from silobreak.store import open_store
 
@@ -39,15 +39,11 @@ def valid_date(text: str | None) -> str | None:
         return None
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument(
-        "--data", type=Path, default=Path(os.environ.get("SILOBREAK_DATA", "../shared/data"))
-    )
-    parser.add_argument("--limit", type=int, default=None)
-    args = parser.parse_args()
-    path = args.data / "er/splink_datasets/historical_figures_with_errors_50k.parquet"
-    rows = pq.read_table(path).to_pylist()[: args.limit]
+def load(data: Path, limit: int | None = None) -> tuple[list[Record], set[tuple[int, int]]]:
+    """The data set ingested as FtM Persons, its records as resolution reads them, and the
+    true pairs of record indexes (from ``cluster``)."""
+    path = data / "er/splink_datasets/historical_figures_with_errors_50k.parquet"
+    rows = pq.read_table(path).to_pylist()[:limit]
     work = Path(tempfile.mkdtemp(prefix="sb-hist-"))
     with (work / "people.json").open("w") as fh:
         for row in rows:
@@ -70,14 +66,25 @@ def main() -> None:
         store.add_org(Org("wiki", "academia"))
         ingest_file(store, work / "people.json", IngestOptions("wiki", "people", progress=False))
         records = list(load_records(store, SYSTEM))
-    started = time.perf_counter()
-    result = resolve_records(records)
-    elapsed = time.perf_counter() - started
     cluster_of = {row["unique_id"]: row["cluster"] for row in rows}
     truth_groups: dict[str, list[int]] = defaultdict(list)
     for index, record in enumerate(records):
         truth_groups[cluster_of[record.entity_id]].append(index)
     truth = {pair for members in truth_groups.values() for pair in combinations(members, 2)}
+    return records, truth
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--data", type=Path, default=Path(os.environ.get("SILOBREAK_DATA", "../shared/data"))
+    )
+    parser.add_argument("--limit", type=int, default=None)
+    args = parser.parse_args()
+    records, truth = load(args.data, args.limit)
+    started = time.perf_counter()
+    result = resolve_records(records)
+    elapsed = time.perf_counter() - started
     predicted = {pair for members in result.clusters for pair in combinations(sorted(members), 2)}
     candidates = {(c.left, c.right) for c in result.comparisons}
     tp = len(truth & predicted)
