@@ -316,6 +316,31 @@ def test_incremental_run_reuses_comparisons_and_equals_a_full_run(
         assert store.read_resolver(SYSTEM).read_all().to_pylist() == after_incremental
 
 
+def test_clusters_do_not_depend_on_the_order_records_are_read(
+    tmp_path: Path, scenario_dir: Path
+) -> None:
+    """The random pairs that measure u and the order of equally strong links follow the
+    records' keys, not their place in the list: another reading order, the same entities."""
+    import random
+
+    from silobreak.resolve.records import load_records
+
+    with open_store(tmp_path / "ws") as store:
+        ingest_scenario(store, scenario_dir, progress=False)
+        records = list(load_records(store, SYSTEM))
+    shuffled = records[:]
+    random.Random(3).shuffle(shuffled)
+
+    def entities(recs: list[Record]) -> set[frozenset[str]]:
+        result = resolve_records(recs)
+        return {frozenset(recs[i].key for i in members) for members in result.clusters}
+
+    # more pairs than estimate_u takes: it samples them
+    assert sum(len(r.families) for r in records) > 300
+    assert estimate_u(shuffled) == estimate_u(records)
+    assert entities(shuffled) == entities(records)
+
+
 @pytest.mark.slow
 def test_spark_engine_gives_the_same_clusters(tmp_path: Path, scenario_dir: Path) -> None:
     """Same candidate pairs, same comparisons, same resolver, on Spark in local mode."""

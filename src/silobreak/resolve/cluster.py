@@ -166,13 +166,14 @@ class Clusterer:
         small = min(len(ca.members), len(cb.members))
         if self.links and max(len(ca.members), len(cb.members)) >= 3 and small >= 2:
             # Single links chain unrelated groups together; a real entity's records link
-            # densely. Two groups merge only if at least half of the smaller one links across.
-            smaller, other = (
-                (ca, members_b) if len(ca.members) <= len(cb.members) else (cb, set(ca.members))
-            )
-            linked = sum(1 for m in smaller.members if self.links.get(m, set()) & other)
-            if linked * 2 < small:
-                return "too few links between the groups"
+            # densely. Two groups merge only if at least half of the smaller one links across
+            # (of each, when they are as large: which is "smaller" must not depend on order).
+            for group, other in ((ca, members_b), (cb, set(ca.members))):
+                if len(group.members) != small:
+                    continue
+                linked = sum(1 for m in group.members if self.links.get(m, set()) & other)
+                if linked * 2 < small:
+                    return "too few links between the groups"
         return None
 
     def union(self, i: int, j: int, force: bool = False, dates: bool = True) -> bool:

@@ -123,9 +123,12 @@ def estimate_u(
 ) -> dict[str, dict[str, float]]:
     """Level frequencies among random pairs of records of the same family."""
     rng = random.Random(seed)
+    # Drawn from the records in the order of their keys, not of the list: the same records
+    # read in another order give the same sample, hence the same model and clusters.
+    by_key = sorted(range(len(records)), key=lambda index: records[index].key)
     by_family: dict[str, list[int]] = {}
-    for index, record in enumerate(records):
-        for family in record.families:
+    for index in by_key:
+        for family in records[index].families:
             by_family.setdefault(family, []).append(index)
     # Pick a record uniformly, then a partner of the same family: families weigh by their
     # share of records, so twenty vessels sharing few names do not set u for everyone.
@@ -143,7 +146,7 @@ def estimate_u(
         for _ in range(samples * 3):
             if len(chosen) >= samples:
                 break
-            i = rng.randrange(len(records))
+            i = by_key[rng.randrange(len(records))]
             if not records[i].families:
                 continue
             j = rng.choice(by_family[rng.choice(records[i].families)])

@@ -244,8 +244,14 @@ def _cluster(
     clusterer = Clusterer(records, cannot_link=different, links=strong_links)
     for i, j in same:
         clusterer.union(i, j, force=True)
-    order = sorted(range(len(comparisons)), key=lambda k: -probabilities[k])
-    strong = [k for k in order if probabilities[k] >= threshold]
+    # Strongest first; equal probabilities (one pattern of levels gives one, up to the last
+    # bits of the model's sums, which follow the order of the pairs) in the order of the
+    # records' keys, not of where they sit in the list: the clusters must not depend on the
+    # order in which the records were read.
+    strong = sorted(
+        (k for k, p in enumerate(probabilities) if p >= threshold),
+        key=lambda k: (-round(probabilities[k], 12), *sorted(_keys(records, comparisons[k]))),
+    )
     ambiguous = ambiguous_records(
         records,
         (
@@ -262,6 +268,10 @@ def _cluster(
             continue
         clusterer.union(comp.left, comp.right, dates=comp.levels["strong_id"] != "match")
     return clusterer.groups(), clusterer.refused
+
+
+def _keys(records: list[Record], comparison: Comparison) -> tuple[str, str]:
+    return records[comparison.left].key, records[comparison.right].key
 
 
 def family_pairs(records: list[Record]) -> int:
