@@ -7,7 +7,8 @@ seconds; account age is measured from the account's first transaction, which is 
 ``t``; the two-hop shapes use the time each relationship was first seen, compared with ``t``.
 
 The families, for the source account (``src_``) and the target account (``dst_``), each in the
-windows 1 day, 7 days, 30 days and all time:
+windows 7 days, 30 days and all time (a 1-day window added nothing on AMLSim's validation
+part, see BENCHMARKS.md):
 
 - **fans and degrees**: transactions out and in (``out_n``, ``in_n``), distinct counterparties
   out and in (``out_d``, ``in_d``), amounts out and in (``out_amt``, ``in_amt``);
