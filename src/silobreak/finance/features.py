@@ -92,7 +92,7 @@ def _frame(seconds: int | None) -> str:
 # Two counts share one windowed sum: the payer side's in the low 32 bits, the payee side's
 # above. A windowed aggregate costs DuckDB about as much whatever it sums (20-30 ms per 242k
 # account rows, most of the features' time), so packing the out and in counts of a frame
-# into one halves their cost (37 aggregates became 23; AMLSim's features 1.3-1.45x faster,
+# into one halves their cost (37 aggregates became 22; AMLSim's features 1.3-1.45x faster,
 # see BENCHMARKS.md). Counts stay below 2**31, so the sum fits a BIGINT on Spark and the
 # halves are exact as doubles.
 _HALF = 4_294_967_296
@@ -145,17 +145,14 @@ def _window_columns() -> list[str]:
             cols.append(f"stddev_pop({value}) OVER {frame} AS {side}_std_{name}")
     cols.append(f"(t - min(t) OVER (PARTITION BY acct)) / CAST({DAY} AS DOUBLE) AS age_days")
     before = "(PARTITION BY acct ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
-    for side, flag in (("in", 0), ("out", 1)):
-        cols.append(
-            f"(t - max(CASE WHEN o = {flag} THEN t END) OVER {before}) / CAST({DAY} AS DOUBLE)"
-            f" AS last_{side}_days"
-        )
-    # The latest receipt before now, as one number that orders by time and breaks ties by line
-    # (two receipts in one second must not make the result depend on the engine's sort).
     cols.append(
-        f"max(CASE WHEN o = 0 THEN t * {SEQ_SPAN} + seq END) OVER {before} % {SEQ_SPAN}"
-        " AS last_in_seq"
+        f"(t - max(CASE WHEN o = 1 THEN t END) OVER {before}) / CAST({DAY} AS DOUBLE)"
+        " AS last_out_days"
     )
+    # The latest receipt before now, as one number that orders by time and breaks ties by line
+    # (two receipts in one second must not make the result depend on the engine's sort): its
+    # time and its line both come out of it (``_account_columns``).
+    cols.append(f"max(CASE WHEN o = 0 THEN t * {SEQ_SPAN} + seq END) OVER {before} AS last_in")
     return cols
 
 
@@ -178,7 +175,15 @@ def _account_columns() -> list[str]:
                 f"{side}_amt_{name} / CASE WHEN {count} > 0 THEN {count} END AS {side}_avg_{name}",
                 f"{side}_std_{name}",
             ]
-    return [*cols, "age_days", "last_in_days", "last_out_days", "last_in_seq"]
+    # t * SEQ_SPAN is exact as a double (t * 5**9 < 2**53 until the year 2116)
+    last_in_t = f"(last_in - last_in % {SEQ_SPAN}) / {SEQ_SPAN}"
+    return [
+        *cols,
+        "age_days",
+        f"(t - {last_in_t}) / CAST({DAY} AS DOUBLE) AS last_in_days",
+        "last_out_days",
+        f"last_in % {SEQ_SPAN} AS last_in_seq",
+    ]
 
 
 SEQ_SPAN = 1_000_000_000  # more lines than any file has; times 2e9 seconds fits in BIGINT
