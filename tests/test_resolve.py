@@ -590,3 +590,57 @@ def test_thin_records_merge_when_their_neighbours_resolve_together(resolved: Sto
         assert evidence["weights"]["neighbours"] > 0
         assert x != y and x in canonical and y in canonical
     resolved.close()
+
+
+def _twin_files(tmp_path: Path) -> tuple[Path, Path]:
+    """A registry and a customer file of the same 40 people, one per person; the customer
+    file mistypes person 7's birth date, and the registry also holds a second record exactly
+    like person 0's (a namesake born the same day, at the same address)."""
+    given = ["Ivan", "Olga", "Pavel", "Anna", "Sergei", "Elena", "Dmitri", "Irina", "Nikolai"]
+    surnames = ["Petrov", "Sokolova", "Volkov", "Morozova", "Lebedev", "Kozlova", "Novikov"]
+    registry, customers = [], []
+    for n in range(40):
+        name = f"{given[n % 9]} {surnames[n % 7]}{'aeiou'[n % 5] * (n // 9)}"
+        born = f"19{60 + n % 30}-0{1 + n % 9}-1{n % 10}"
+        props = {"name": name, "address": f"{n + 1} Lenina Street, Kazan", "nationality": "ru"}
+        registry.append(entity(f"a{n}", "Person", birthDate=born, **props))
+        typo = "1999-12-31" if n == 7 else born
+        customers.append(entity(f"b{n}", "Person", birthDate=typo, **props))
+        if n == 0:
+            registry.append(entity("a-namesake", "Person", birthDate=born, **props))
+    return write_jsonl(tmp_path / "reg.json", registry), write_jsonl(
+        tmp_path / "cust.json", customers
+    )
+
+
+@pytest.mark.parametrize("deduplicated", [False, True])
+def test_deduplicated_datasets_link_one_to_one(
+    store: Store, tmp_path: Path, deduplicated: bool
+) -> None:
+    registry, customers = _twin_files(tmp_path)
+    for org, name, path in (("police", "reg", registry), ("bank", "cust", customers)):
+        ingest_file(
+            store, path, IngestOptions(org, name, progress=False, deduplicated=deduplicated)
+        )
+    # declared once, kept by a later load that does not say
+    ingest_file(store, customers, IngestOptions("bank", "cust", progress=False))
+    assert store.get_dataset("cust").deduplicated is deduplicated  # type: ignore[union-attr]
+    result, _ = resolve_store(store)
+    rows = store.read_resolver(SYSTEM).read_all().to_pylist()
+    canonical = {f"{r['dataset']}/{r['entity_id']}": r["canonical_id"] for r in rows}
+    same = [canonical[f"reg/a{n}"] == canonical[f"cust/b{n}"] for n in range(40)]
+    assert sum(same[1:]) == 38 + deduplicated
+    # a birth-date conflict cuts the pair, unless each is the other's single best match
+    # between datasets of one record per entity
+    assert same[7] is deduplicated
+    # two records of a deduplicated dataset are two people, however alike; the customer
+    # who matches both equally could be either, and is left alone
+    assert (canonical["reg/a0"] == canonical["reg/a-namesake"]) is not deduplicated
+    assert (canonical["cust/b0"] == canonical["reg/a-namesake"]) is not deduplicated
+    assert same[0] is not deduplicated
+    paired = [result.comparisons[k] for k in result.paired]
+    keys = {frozenset((result.records[c.left].key, result.records[c.right].key)) for c in paired}
+    assert (frozenset(("reg/a7", "cust/b7")) in keys) is deduplicated
+    assert frozenset(("reg/a0", "cust/b0")) not in keys  # a tie is no single best
+    evidence = [r["evidence"] for r in rows if r["dataset"] == "cust" and r["entity_id"] == "b7"]
+    assert ("one to one" in (evidence[0] or "")) is deduplicated

@@ -27,6 +27,7 @@ def dataset_list(ctx: CliContext) -> None:
             "entities",
             "statements",
             "quarantined",
+            "deduplicated",
         )
         for st in store.dataset_stats(ctx.viewer):
             table.add_row(
@@ -38,5 +39,6 @@ def dataset_list(ctx: CliContext) -> None:
                 f"{st.entities:,}",
                 f"{st.statements:,}",
                 f"{st.quarantined:,}",
+                "yes" if st.deduplicated else "",
             )
     console.print(table)

@@ -50,6 +50,13 @@ from silobreak.model.taxonomy import taxonomy
     default=None,
     help="Date after which these statements must be deleted.",
 )
+@click.option(
+    "--deduplicated/--not-deduplicated",
+    default=None,
+    help="The dataset holds one record per entity (a registry, a customer file): "
+    "resolution never merges two of its records and links it one to one with other "
+    "deduplicated datasets (default: as declared before, else not).",
+)
 @click.option("--strict", is_flag=True, help="Refuse the whole file if any row is bad.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @pass_ctx
@@ -65,6 +72,7 @@ def ingest_command(
     handling: str | None,
     source_grade: str | None,
     retain_until: datetime | None,
+    deduplicated: bool | None,
     strict: bool,
     quiet: bool,
 ) -> None:
@@ -81,6 +89,7 @@ def ingest_command(
         retain_until=retain_until.date() if retain_until else None,
         strict=strict,
         progress=not quiet,
+        deduplicated=deduplicated,
     )
     with ctx.store() as store:
         try:

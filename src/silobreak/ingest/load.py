@@ -65,6 +65,8 @@ class IngestOptions:
     retain_until: date | None = None
     strict: bool = False
     progress: bool = True
+    # One record per entity; None keeps what the dataset was declared before (else False).
+    deduplicated: bool | None = None
 
 
 @dataclass
@@ -232,7 +234,14 @@ def dataset_for(store: Store, options: IngestOptions) -> Dataset:
         )
     except ValueError as exc:
         raise StoreError(str(exc)) from exc
-    return Dataset(options.dataset, org.name, domains, marking, handling, grade)
+    deduplicated = (
+        options.deduplicated
+        if options.deduplicated is not None
+        else (existing.deduplicated if existing else False)
+    )
+    return Dataset(
+        options.dataset, org.name, domains, marking, handling, grade, deduplicated=deduplicated
+    )
 
 
 def file_sha256(path: Path) -> str:

@@ -58,6 +58,8 @@ class Dataset:
     handling: str = "H1"
     source_grade: str | None = None
     created_at: datetime | None = None
+    # One record per entity (a registry, a customer file): see resolve/cluster.py.
+    deduplicated: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,25 @@ would hold contradictory facts about one entity: two different values of a uniqu
 alone), or a pair a person judged ``--different``. So a chain A~B~C whose ends conflict
 stops at the weaker link. Records that could belong to either of two people are left alone
 (``ambiguous_records``).
+
+A dataset declared deduplicated holds one record per entity (a registry, a customer file):
+two of its records are two entities, so no cluster takes two of them. Between two such
+datasets the link is one to one, and a pair that is each other's single best candidate
+(``mutual_best``) is linked despite conflicting birth dates when it scores above the
+threshold: the record's own twin is what the other dataset holds, so a mistyped date is the
+likelier story than a namesake. Febrl 4a x 4b is such a link: all 14 true pairs that the
+date rule cut there are mutual best, and no false pair is. The cost, where two such datasets
+only partly overlap: a father missing from one and his son of one name at one address in
+it are each other's best and are merged.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from silobreak.resolve.compare import UNIQUE_KINDS, dates_compatible
+from silobreak.resolve.compare import UNIQUE_KINDS, Comparison, dates_compatible
 from silobreak.resolve.records import Record
 
 
@@ -35,8 +46,12 @@ class Facts:
     births: set[str] = field(default_factory=set)
 
     @classmethod
-    def of(cls, record: Record) -> Facts:
+    def of(cls, record: Record, deduplicated: bool = False) -> Facts:
+        """``deduplicated``: the record's dataset holds one record per entity, so the record
+        itself is a unique fact (two of that dataset's records are two entities)."""
         unique = {k: set(v) for k, v in record.ids.items() if k in UNIQUE_KINDS}
+        if deduplicated:
+            unique[f"record of deduplicated dataset {record.dataset}"] = {record.key}
         numbers = record.ids.get("registration")
         if numbers and len(record.countries) == 1 and record.schema != "Person":
             (country,) = record.countries
@@ -68,20 +83,34 @@ class Facts:
         self.births |= other.births
 
 
-def ambiguous_records(records: Sequence[Record], edges: Iterable[tuple[int, int]]) -> set[int]:
+def ambiguous_records(
+    records: Sequence[Record],
+    edges: Iterable[tuple[int, int]],
+    deduplicated: Collection[str] = (),
+    paired: Collection[tuple[int, int]] = (),
+) -> set[int]:
     """Records linked to two records that contradict each other.
 
     A wildlife suspect "Ivan Petrov" with no birth date who matches both the police's Ivan
     Petrov born 1975 and the registry's born 1988 could be either: merging him into one of
-    them would be a guess, so he stays on his own until a person decides (``judge``).
+    them would be a guess, so he stays on his own until a person decides (``judge``). So does
+    a record linked to two records of one deduplicated dataset (two entities), unless one of
+    them is its single best match there (``paired``: ``mutual_best``).
     """
     neighbours: dict[int, list[int]] = {}
     for i, j in edges:
         neighbours.setdefault(i, []).append(j)
         neighbours.setdefault(j, []).append(i)
+    partner = {(i, records[j].dataset) for i, j in paired} | {
+        (j, records[i].dataset) for i, j in paired
+    }
     out: set[int] = set()
     for node, linked in neighbours.items():
         if len(linked) < 2:
+            continue
+        counts = Counter(records[i].dataset for i in linked if records[i].dataset in deduplicated)
+        if any(n > 1 and (node, name) not in partner for name, n in counts.items()):
+            out.add(node)
             continue
         if any(len(d) == 10 for d in records[node].birth_dates):
             # Its own birth date is within a typo of both (else those links would be
@@ -130,6 +159,7 @@ class Clusterer:
         records: Sequence[Record],
         cannot_link: Iterable[tuple[int, int]] = (),
         links: Iterable[tuple[int, int]] = (),
+        deduplicated: Collection[str] = (),
     ):
         self.records = records
         # Strong links, to require that big clusters merge through more than one of them.
@@ -140,7 +170,9 @@ class Clusterer:
         self.parent = list(range(len(records)))
         self.clusters: dict[int, _Cluster] = {}
         for index, record in enumerate(records):
-            self.clusters[index] = _Cluster([index], Facts.of(record))
+            self.clusters[index] = _Cluster(
+                [index], Facts.of(record, record.dataset in deduplicated)
+            )
         self.cannot: dict[int, set[int]] = {}
         for a, b in cannot_link:
             self.cannot.setdefault(a, set()).add(b)
@@ -195,3 +227,34 @@ class Clusterer:
 
     def groups(self) -> list[list[int]]:
         return [sorted(c.members) for c in self.clusters.values()]
+
+
+def mutual_best(
+    records: Sequence[Record],
+    comparisons: Sequence[Comparison],
+    probabilities: Sequence[float],
+    deduplicated: Collection[str],
+) -> set[int]:
+    """Comparisons between records of two deduplicated datasets in which each record is the
+    other's single best candidate in the other's dataset (a tie is no single best)."""
+    best: dict[tuple[int, str], tuple[float, int | None]] = {}
+    across: list[int] = []
+    for k, comp in enumerate(comparisons):
+        left, right = records[comp.left].dataset, records[comp.right].dataset
+        if left == right or left not in deduplicated or right not in deduplicated:
+            continue
+        across.append(k)
+        p = round(probabilities[k], 12)
+        for side in ((comp.left, right), (comp.right, left)):
+            held = best.get(side)
+            if held is None or p > held[0]:
+                best[side] = (p, k)
+            elif p == held[0]:
+                best[side] = (p, None)
+    out = set()
+    for k in across:
+        comp = comparisons[k]
+        left, right = records[comp.left].dataset, records[comp.right].dataset
+        if best[(comp.left, right)][1] == k and best[(comp.right, left)][1] == k:
+            out.add(k)
+    return out

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import pyarrow as pa
 
 from silobreak.policy.viewer import SYSTEM
-from silobreak.resolve.cluster import Clusterer, ambiguous_records
+from silobreak.resolve.cluster import Clusterer, ambiguous_records, mutual_best
 from silobreak.resolve.compare import Comparison, intern_levels
 from silobreak.resolve.engines import DuckDBEngine, Engine, make_engine
 from silobreak.resolve.frequency import Frequency, name_frequencies, pair_frequency
@@ -62,6 +62,8 @@ class Resolution:
     shared: dict[int, tuple[int, int]] = field(default_factory=dict)
     # record -> the comparison that merged it (its strongest link inside its cluster)
     links: dict[int, int] = field(default_factory=dict)
+    # comparisons linked one to one between deduplicated datasets (``cluster.mutual_best``)
+    paired: set[int] = field(default_factory=set)
 
     def weights(self, k: int) -> dict[str, float]:
         """The per-feature weights of comparison ``k``: name frequency and, where the pair
@@ -94,8 +96,11 @@ def resolve_records(
     previous: Previous | None = None,
     engine: Engine | None = None,
     around: Sequence[tuple[int, ...]] | None = None,
+    deduplicated: frozenset[str] = frozenset(),
 ) -> Resolution:
     """Resolve in memory (the DuckDB engine); ``judgements`` are (left key, right key, kind).
+
+    ``deduplicated``: names of the datasets that hold one record per entity (``cluster.py``).
 
     ``previous`` holds comparisons of an earlier run between records that have not changed
     since (by record keys): they are reused instead of compared again. Comparisons depend
@@ -141,9 +146,9 @@ def resolve_records(
     by_pattern: dict[tuple[str, ...], float] = {}
     probabilities = []
     for c in comparisons:
-        judged = fixed.get((c.left, c.right))
-        if judged is not None:
-            probabilities.append(judged)
+        verdict = fixed.get((c.left, c.right))
+        if verdict is not None:
+            probabilities.append(verdict)
             continue
         key = tuple(c.levels.values())
         if key not in by_pattern:
@@ -151,8 +156,9 @@ def resolve_records(
         frequency = pair_frequency(frequencies, c.left, c.right)
         adjust = model.name_adjustment(c.levels["name"], frequency)
         probabilities.append(probability_of(by_pattern[key] + adjust))
-    groups, refused = _cluster(
-        records, comparisons, probabilities, threshold, fixed, same, different
+    judged = Judged(fixed, same, different)
+    groups, refused, paired = _cluster(
+        records, comparisons, probabilities, threshold, judged, deduplicated
     )
     neighbour: NeighbourFactor | None = None
     shared: dict[int, tuple[int, int]] = {}
@@ -175,8 +181,8 @@ def resolve_records(
                     found_any = found_any or probabilities[k] >= threshold
             if not found_any:
                 break
-            groups, refused = _cluster(
-                records, comparisons, probabilities, threshold, fixed, same, different
+            groups, refused, paired = _cluster(
+                records, comparisons, probabilities, threshold, judged, deduplicated
             )
             entities = Entities(groups, len(records), scored, probabilities)
     # Explanations (the aligned name parts cost a second comparison) only for the link that
@@ -201,6 +207,7 @@ def resolve_records(
         neighbour,
         shared,
         links,
+        paired,
     )
 
 
@@ -225,24 +232,42 @@ def _merging_links(
     return best
 
 
+@dataclass(frozen=True)
+class Judged:
+    """People's judgements by record index: pair -> 1.0 (same) or 0.0 (different)."""
+
+    fixed: dict[tuple[int, int], float]
+    same: list[tuple[int, int]]
+    different: list[tuple[int, int]]
+
+
 def _cluster(
     records: list[Record],
     comparisons: list[Comparison],
     probabilities: list[float],
     threshold: float,
-    fixed: dict[tuple[int, int], float],
-    same: list[tuple[int, int]],
-    different: list[tuple[int, int]],
-) -> tuple[list[list[int]], int]:
+    judged: Judged,
+    deduplicated: frozenset[str],
+) -> tuple[list[list[int]], int, set[int]]:
     """Clusters of the pairs at or above ``threshold``, strongest first (``cluster.py``):
-    judgements first, never a pair with conflicting evidence or an ambiguous record."""
+    judgements first, never a pair with conflicting evidence (unless the two are linked one
+    to one between deduplicated datasets and no identifier conflicts) or an ambiguous record.
+    Returns the clusters, how many merges were refused, and the one-to-one comparisons."""
+    paired = {
+        k
+        for k in mutual_best(records, comparisons, probabilities, deduplicated)
+        if comparisons[k].levels["strong_id"] != "conflict"
+    }
+    linkable = [not c.conflict or k in paired for k, c in enumerate(comparisons)]
     strong_links = [
         (c.left, c.right)
-        for c, p in zip(comparisons, probabilities, strict=True)
-        if p >= threshold and not c.conflict
+        for k, (c, p) in enumerate(zip(comparisons, probabilities, strict=True))
+        if p >= threshold and linkable[k]
     ]
-    clusterer = Clusterer(records, cannot_link=different, links=strong_links)
-    for i, j in same:
+    clusterer = Clusterer(
+        records, cannot_link=judged.different, links=strong_links, deduplicated=deduplicated
+    )
+    for i, j in judged.same:
         clusterer.union(i, j, force=True)
     # Strongest first; equal probabilities (one pattern of levels gives one, up to the last
     # bits of the model's sums, which follow the order of the pairs) in the order of the
@@ -254,20 +279,20 @@ def _cluster(
     )
     ambiguous = ambiguous_records(
         records,
-        (
-            (comparisons[k].left, comparisons[k].right)
-            for k in strong
-            if not comparisons[k].conflict
-        ),
+        ((comparisons[k].left, comparisons[k].right) for k in strong if linkable[k]),
+        deduplicated,
+        [(comparisons[k].left, comparisons[k].right) for k in paired],
     )
     for k in strong:
         comp = comparisons[k]
-        if (comp.left, comp.right) in fixed:
+        if (comp.left, comp.right) in judged.fixed:
             continue  # judged: already applied
-        if comp.conflict or comp.left in ambiguous or comp.right in ambiguous:
+        if not linkable[k] or comp.left in ambiguous or comp.right in ambiguous:
             continue
-        clusterer.union(comp.left, comp.right, dates=comp.levels["strong_id"] != "match")
-    return clusterer.groups(), clusterer.refused
+        # A shared strong identifier, or a one-to-one link, vouches for the pair despite dates.
+        vouched = comp.levels["strong_id"] == "match" or k in paired
+        clusterer.union(comp.left, comp.right, dates=not vouched)
+    return clusterer.groups(), clusterer.refused, paired
 
 
 def _keys(records: list[Record], comparison: Comparison) -> tuple[str, str]:
@@ -308,8 +333,11 @@ def resolve_store(
     judgements = [(j.left, j.right, j.judgement) for j in store.list_judgements()]
     fingerprints = {r.key: r.fingerprint() for r in records}
     previous = {} if full else _previous(store, fingerprints)
+    deduplicated = frozenset(d.name for d in store.list_datasets() if d.deduplicated)
     try:
-        result = resolve_records(records, judgements, threshold, progress, previous, runner, around)
+        result = resolve_records(
+            records, judgements, threshold, progress, previous, runner, around, deduplicated
+        )
     finally:
         stop = getattr(runner, "stop", None)
         if stop is not None:
@@ -321,6 +349,8 @@ def resolve_store(
         if k in result.shared:
             x, y = result.shared[k]
             explained["neighbours"] = f"{records[x].key} ~ {records[y].key}"
+        if k in result.paired:
+            explained["one to one"] = "each the other's best match in deduplicated datasets"
         evidence[k] = json.dumps(
             {
                 "pair": [records[comp.left].key, records[comp.right].key],

@@ -42,6 +42,7 @@ class DatasetStats:
     entities: int
     statements: int
     quarantined: int
+    deduplicated: bool = False
 
 
 @dataclass(frozen=True)

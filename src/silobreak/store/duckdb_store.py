@@ -134,9 +134,10 @@ class DuckDBStore(Store):
                 dataset.handling,
                 dataset.source_grade,
                 utc_now(),
+                dataset.deduplicated,
             )
             self.con.execute(
-                "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     created.name,
                     created.org,
@@ -145,6 +146,7 @@ class DuckDBStore(Store):
                     created.handling,
                     created.source_grade,
                     created.created_at,
+                    created.deduplicated,
                 ],
             )
             return created
@@ -155,9 +157,16 @@ class DuckDBStore(Store):
             )
         domains = tuple(sorted(set(existing.domains) | set(dataset.domains)))
         self.con.execute(
-            "UPDATE datasets SET domains = ?, marking = ?, handling = ?, source_grade = ? "
-            "WHERE name = ?",
-            [list(domains), dataset.marking, dataset.handling, dataset.source_grade, dataset.name],
+            "UPDATE datasets SET domains = ?, marking = ?, handling = ?, source_grade = ?, "
+            "deduplicated = ? WHERE name = ?",
+            [
+                list(domains),
+                dataset.marking,
+                dataset.handling,
+                dataset.source_grade,
+                dataset.deduplicated,
+                dataset.name,
+            ],
         )
         return Dataset(
             dataset.name,
@@ -167,6 +176,7 @@ class DuckDBStore(Store):
             dataset.handling,
             dataset.source_grade,
             existing.created_at,
+            dataset.deduplicated,
         )
 
     def get_dataset(self, name: str) -> Dataset | None:
@@ -219,7 +229,8 @@ class DuckDBStore(Store):
         qwhere, qparams = owner_predicate(viewer, "q.")
         rows = self.con.execute(
             "SELECT d.name, d.org, d.domains, d.marking, d.handling, "
-            "coalesce(st.entities, 0), coalesce(st.statements, 0), coalesce(qu.n, 0) "
+            "coalesce(st.entities, 0), coalesce(st.statements, 0), coalesce(qu.n, 0), "
+            "coalesce(d.deduplicated, false) "
             "FROM datasets d "
             "LEFT JOIN (SELECT dataset, count(DISTINCT entity_id) AS entities, "
             f"count(*) AS statements FROM statements s WHERE {where} GROUP BY dataset) st "
@@ -229,7 +240,9 @@ class DuckDBStore(Store):
             [*params, *qparams],
         ).fetchall()
         return [
-            DatasetStats(r[0], r[1], tuple(r[2]), r[3], r[4], int(r[5]), int(r[6]), int(r[7]))
+            DatasetStats(
+                r[0], r[1], tuple(r[2]), r[3], r[4], int(r[5]), int(r[6]), int(r[7]), bool(r[8])
+            )
             for r in rows
         ]
 
@@ -436,4 +449,4 @@ class DuckDBStore(Store):
 
 
 def _dataset(row: tuple[Any, ...]) -> Dataset:
-    return Dataset(row[0], row[1], tuple(row[2]), row[3], row[4], row[5], row[6])
+    return Dataset(row[0], row[1], tuple(row[2]), row[3], row[4], row[5], row[6], bool(row[7]))
