@@ -77,6 +77,11 @@ class Facts:
             return "different birth dates"
         return None
 
+    def signature(self) -> tuple[object, ...]:
+        """Equal for equal facts (a hashable form)."""
+        unique = sorted((kind, tuple(sorted(values))) for kind, values in self.unique.items())
+        return (tuple(unique), tuple(sorted(self.births)))
+
     def absorb(self, other: Facts) -> None:
         for kind, values in other.unique.items():
             self.unique.setdefault(kind, set()).update(values)
@@ -129,9 +134,15 @@ def _contradicting(records: Sequence[Record], linked: list[int]) -> bool:
     typo of both: with such a record among the links they are one person written three ways,
     not two people.
     """
-    facts = [Facts.of(records[i]) for i in linked]
-    for x in range(len(linked)):
-        for y in range(x + 1, len(linked)):
+    # Records with equal facts agree with each other and contradict the same others, so one
+    # of each kind answers for all (a hub of a few hundred links holds a handful of kinds).
+    distinct: dict[tuple[object, ...], Facts] = {}
+    for i in linked:
+        fact = Facts.of(records[i])
+        distinct.setdefault(fact.signature(), fact)
+    facts = list(distinct.values())
+    for x in range(len(facts)):
+        for y in range(x + 1, len(facts)):
             if facts[x].contradiction(facts[y], dates=False) is not None:
                 return True  # two IMO numbers or IBANs: no third record reconciles them
             if facts[x].contradiction(facts[y]) is None:
@@ -141,7 +152,7 @@ def _contradicting(records: Sequence[Record], linked: list[int]) -> bool:
                 and facts[z].births
                 and facts[z].contradiction(facts[x]) is None
                 and facts[z].contradiction(facts[y]) is None
-                for z in range(len(linked))
+                for z in range(len(facts))
             ):
                 return True
     return False

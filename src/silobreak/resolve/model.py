@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from silobreak.resolve.compare import FEATURES, Comparison, compare_records
 from silobreak.resolve.frequency import Frequency
 from silobreak.resolve.records import Record
+
+# An engine's way to compare pairs of records (``engines.Engine.compare``).
+Compare = Callable[[list[Record], list[tuple[int, int]]], list[Comparison]]
 
 _SMOOTH = 1e-4
 _M_FLOOR = 0.005  # a level never seen among matches is rare for them, not impossible
@@ -119,9 +122,15 @@ class FellegiSunter:
 
 
 def estimate_u(
-    records: Sequence[Record], samples: int = 20_000, seed: int = 0
+    records: Sequence[Record],
+    samples: int = 20_000,
+    seed: int = 0,
+    compare: Compare | None = None,
 ) -> dict[str, dict[str, float]]:
-    """Level frequencies among random pairs of records of the same family."""
+    """Level frequencies among random pairs of records of the same family.
+
+    ``compare``: how to compare a list of pairs (the engine's, which shares them among
+    workers; by default one by one here)."""
     rng = random.Random(seed)
     # Drawn from the records in the order of their keys, not of the list: the same records
     # read in another order give the same sample, hence the same model and clusters.
@@ -152,8 +161,13 @@ def estimate_u(
             j = rng.choice(by_family[rng.choice(records[i].families)])
             if i != j:
                 chosen.add((min(i, j), max(i, j)))
-    for i, j in sorted(chosen):
-        comparison = compare_records(i, j, records[i], records[j], explain=False)
+    pairs = sorted(chosen)
+    found: list[Comparison | None]
+    if compare is None:
+        found = [compare_records(i, j, records[i], records[j]) for i, j in pairs]
+    else:
+        found = list(compare(list(records), pairs))
+    for comparison in found:
         # A random pair sharing a strong identifier is a match, not a non-match: in a small
         # workspace such pairs are a visible share of all pairs and would make a shared
         # passport or IBAN look common among strangers.

@@ -141,7 +141,7 @@ def resolve_records(
         pair = tuple(sorted((index[left], index[right])))
         fixed[(pair[0], pair[1])] = 1.0 if kind == "same" else 0.0
         (same if kind == "same" else different).append((pair[0], pair[1]))
-    u = estimate_u(records)
+    u = estimate_u(records, compare=engine.compare)
     model = train(comparisons, u, fixed, total_pairs=family_pairs(records))
     by_pattern: dict[tuple[str, ...], float] = {}
     probabilities = []
