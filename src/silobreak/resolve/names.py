@@ -8,10 +8,7 @@ align the parts of two names:
 1. **symbols**: parts that share a rigour symbol are aligned (a name variant across scripts, a
    legal form across languages, an initial with the name it abbreviates, a number);
 2. **residue**: what is left is aligned by rigour's edit-cost model, which tolerates typos,
-   transliteration drift and merged or split tokens, and refuses distant strings; a refused
-   pair that sounds the same (metaphone) or is spelled the same once transliterations'
-   letter swaps are folded (Othman / Osman, Najjar / Naggar: ``transliteration_key``)
-   scores 0.8.
+   transliteration drift and merged or split tokens, and refuses distant strings.
 
 The score is the weighted share of name mass that aligned, times how well. Parts weigh by
 length; stop words and legal forms weigh little (they carry no identity); for people, extra
@@ -111,64 +108,7 @@ def _residue_score(al: Alignment) -> tuple[float, str]:
     sound = al.qps[0].metaphone if one_to_one else None
     if al.score < _PHONETIC_SCORE and sound and sound == al.rps[0].metaphone:
         return _PHONETIC_SCORE, "phonetic"
-    if al.score < _PHONETIC_SCORE and one_to_one and _same_transliteration(left, right):
-        return _PHONETIC_SCORE, "transliteration"
     return float(al.score), "fuzzy"
-
-
-# Letters that transliterations of one name swap (Arabic ث as th/s/t, ج as j/g/dj, ذ as
-# dh/z; Slavic ж as zh/j, х as kh/h; French ch for sh; German w for v), folded to one form.
-_FOLDS = (
-    ("dzh", "j"),
-    ("tch", "S"),
-    ("sch", "S"),
-    ("sh", "S"),
-    ("ch", "S"),
-    ("zh", "j"),
-    ("dj", "j"),
-    ("kh", "h"),
-    ("gh", "g"),
-    ("ph", "f"),
-    ("th", "s"),
-    ("dh", "z"),
-    ("ck", "k"),
-    ("q", "k"),
-    ("c", "k"),
-    ("x", "ks"),
-    ("w", "v"),
-    ("j", "g"),
-)
-_VOWELS = frozenset("aeiouy")
-# Fewer consonants, and too many names fold to one form: with two, the first letters must
-# also be one (Aisha / Ayesha, Maria / Meriya; not Ellen / Allan); with one, nothing (Ali, Ela).
-TRANSLITERATION_CONSONANTS = 3
-
-
-@lru_cache(maxsize=100_000)
-def transliteration_key(text: str) -> str | None:
-    """One spelling for the transliterations of a name part, or None when it holds fewer
-    than two consonants (too short to tell names apart that way): vowels fold to one
-    (Arabic writes no short vowels, so Othman / Uthman, Muhammad / Mohammed), doubled
-    letters to one (Najjar / Najar), and the letters of ``_FOLDS`` to one form each
-    (Othman / Osman, Najjar / Naggar)."""
-    folded = "".join(ch for ch in text.lower() if "a" <= ch <= "z")
-    for old, new in _FOLDS:
-        folded = folded.replace(old, new)
-    out: list[str] = []
-    for ch in folded:
-        letter = "a" if ch in _VOWELS else ch
-        if not out or out[-1] != letter:
-            out.append(letter)
-    key = "".join(out)
-    return key if sum(1 for ch in key if ch != "a") >= 2 else None
-
-
-def _same_transliteration(left: str, right: str) -> bool:
-    key = transliteration_key(left)
-    if key is None or key != transliteration_key(right):
-        return False
-    short = sum(1 for ch in key if ch != "a") < TRANSLITERATION_CONSONANTS
-    return not short or left[:1].lower() == right[:1].lower()
 
 
 def name_type(schema: str) -> NameTypeTag:
@@ -352,25 +292,16 @@ def _score_pairing(
             else:
                 solos_a.extend(al.qps)
                 solos_b.extend(al.rps)
-    # Transliteration drift beyond the edit budget (Mohammed / Muhamad): same sound, or the
-    # same spelling once transliterations' letter swaps are folded (Othman / Osman).
+    # Transliteration drift beyond the edit budget (Mohammed / Muhamad): same sound.
     for pa in list(solos_a):
-        if len(pa.comparable) < 3:
+        if len(pa.comparable) < 3 or not pa.metaphone:
             continue
-        pb, how = next(
-            ((p, "phonetic") for p in solos_b if pa.metaphone and p.metaphone == pa.metaphone),
-            (None, ""),
-        )
-        if pb is None:
-            pb = next(
-                (p for p in solos_b if _same_transliteration(pa.comparable, p.comparable)), None
-            )
-            how = "transliteration"
+        pb = next((p for p in solos_b if p.metaphone == pa.metaphone), None)
         if pb is not None:
             solos_a.remove(pa)
             solos_b.remove(pb)
             matches.append(
-                PartMatch(pa.form, pb.form, _PHONETIC_SCORE, how, _weight(pa) + _weight(pb))
+                PartMatch(pa.form, pb.form, _PHONETIC_SCORE, "phonetic", _weight(pa) + _weight(pb))
             )
     solos = [(p, "left") for p in solos_a] + [(p, "right") for p in solos_b]
     matched_sides = {side for _, side in solos}
