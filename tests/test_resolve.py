@@ -269,7 +269,8 @@ def test_passport_numbers_mistyped_or_different() -> None:
     v1 = _rec("f/1", "Vessel", {"Ocean Pearl"}, ids={"imo": {"9321483"}})
     v2 = _rec("g/1", "Vessel", {"Ocean Pearl"}, ids={"imo": {"9321438"}})
     assert (c := compare_records(0, 1, v1, v2)) is not None
-    assert c.levels["strong_id"] == "conflict" and c.conflict
+    assert c.levels["unique_id"] == "conflict" and c.conflict
+    assert c.levels["strong_id"] == "absent"
 
 
 def test_addresses_compare_by_token_overlap() -> None:
@@ -644,3 +645,32 @@ def test_deduplicated_datasets_link_one_to_one(
     assert frozenset(("reg/a0", "cust/b0")) not in keys  # a tie is no single best
     evidence = [r["evidence"] for r in rows if r["dataset"] == "cust" and r["entity_id"] == "b7"]
     assert ("one to one" in (evidence[0] or "")) is deduplicated
+
+
+def test_a_different_passport_is_not_evidence_for_a_match() -> None:
+    """Vessels' IMO numbers differ among strangers as conflicts, people's passports as
+    "different": measured apart, a different passport is what strangers have (u near 1), so
+    it weighs against a match, not for one as it did when pooled with the vessels."""
+    vessels = [
+        _rec(f"v/{n}", "Vessel", {f"Sea {n}"}, ids={"imo": {f"93{n:05d}"}}) for n in range(60)
+    ]
+    people = [
+        _rec(
+            f"p/{n}",
+            "Person",
+            {f"Person {n}"},
+            ids={"passport": {f"P{(n * 7919) ** 3 % 10**7:07d}"}},
+        )
+        for n in range(20)
+    ]
+    u = estimate_u(vessels + people)
+    assert u["strong_id"]["different"] > 0.99
+    assert u["unique_id"]["conflict"] > 0.99
+    records = [
+        _rec("a/1", "Person", {"Zi Hao Ma"}, ids={"passport": {"X8930326"}}),
+        _rec("b/1", "Person", {"MA ZI HAO"}, ids={"passport": {"H6570825"}}),
+    ]
+    assert (c := compare_records(0, 1, *records)) is not None
+    model = FellegiSunter(0.01, {f: dict(v) for f, v in u.items()}, u)
+    model.m["strong_id"] = {"match": 0.8, "typo": 0.05, "different": 0.15}
+    assert model.weights(c.levels)["strong_id"] < 0

@@ -18,11 +18,18 @@ from silobreak.resolve.records import Record
 
 UNIQUE_KINDS = frozenset(spec.kind for spec in PROPERTY_KINDS.values() if spec.unique)
 STRONG_KINDS = frozenset(spec.kind for spec in PROPERTY_KINDS.values() if spec.strong)
+_RENEWABLE_KINDS = STRONG_KINDS - UNIQUE_KINDS
 
 # feature -> its levels, most similar first; "absent" (nothing to compare) is always last.
 FEATURES: dict[str, tuple[str, ...]] = {
     "name": ("exact", "high", "good", "fair", "weak", "different", "absent"),
-    "strong_id": ("match", "typo", "different", "conflict", "absent"),
+    # Identifiers an entity may hold several of over time (passport, national id, tax
+    # number) and those it holds one of for good (IMO, IBAN, LEI, crypto address) are two
+    # features: two different passports are common among a person's records, two IMO numbers
+    # never among a vessel's, and pooled, the vessels' conflicts made a person's different
+    # passport look rare among strangers, so evidence for a match.
+    "strong_id": ("match", "typo", "different", "absent"),
+    "unique_id": ("match", "conflict", "absent"),
     "weak_id": ("match", "different", "absent"),
     "birth_date": ("exact", "swapped", "typo", "year", "conflict", "absent"),
     "country": ("match", "conflict", "absent"),
@@ -70,8 +77,9 @@ def compare_records(
             )
     else:
         levels["name"] = "absent"
-    levels["strong_id"], evidence["strong_id"] = _ids(a, b, strong=True)
-    levels["weak_id"], evidence["weak_id"] = _ids(a, b, strong=False)
+    levels["strong_id"], evidence["strong_id"] = _ids(a, b, _RENEWABLE_KINDS)
+    levels["unique_id"], evidence["unique_id"] = _ids(a, b, UNIQUE_KINDS)
+    levels["weak_id"], evidence["weak_id"] = _ids(a, b, None)
     levels["birth_date"], evidence["birth_date"] = _dates(a.birth_dates, b.birth_dates)
     shared = a.countries & b.countries
     if shared:
@@ -85,8 +93,8 @@ def compare_records(
     levels["birth_place"], evidence["birth_place"] = _places(a.birth_places, b.birth_places)
     # A shared strong identifier (passport, SSN, IMO) outweighs a birth date typed wrong:
     # different people rarely share one, clerks often mistype dates.
-    conflict = levels["strong_id"] == "conflict" or (
-        levels["birth_date"] == "conflict" and levels["strong_id"] != "match"
+    conflict = levels["unique_id"] == "conflict" or (
+        levels["birth_date"] == "conflict" and not shares_strong_id(levels)
     )
     kept = {k: v for k, v in evidence.items() if v} if explain else {}
     return Comparison(i, j, intern_levels(levels), kept, conflict)
@@ -97,11 +105,17 @@ def intern_levels(levels: dict[str, str]) -> dict[str, str]:
     return _PATTERNS.setdefault(tuple(levels.values()), levels)
 
 
-def _ids(a: Record, b: Record, strong: bool) -> tuple[str, str]:
+def shares_strong_id(levels: dict[str, str]) -> bool:
+    """Whether the pair shares a strong identifier (a passport, an SSN, an IMO number)."""
+    return levels["strong_id"] == "match" or levels["unique_id"] == "match"
+
+
+def _ids(a: Record, b: Record, group: frozenset[str] | None) -> tuple[str, str]:
+    """The level of the identifier kinds in ``group`` (None: the weak kinds)."""
     # Only kinds both records hold can match, be mistyped, conflict or differ; most pairs
     # share none, and this is run for every candidate pair.
     common = a.ids.keys() & b.ids.keys()
-    common = common & STRONG_KINDS if strong else common - STRONG_KINDS
+    common = common - STRONG_KINDS if group is None else common & group
     kinds = sorted(k for k in common if a.ids[k] and b.ids[k])
     if not kinds:
         return "absent", ""
@@ -109,20 +123,17 @@ def _ids(a: Record, b: Record, strong: bool) -> tuple[str, str]:
         shared = a.ids[kind] & b.ids[kind]
         if shared:
             return "match", f"{kind} {sorted(shared)[0]}"
-    if strong:
-        # Numbers without a check digit (passports, national ids) are mistyped as dates are;
-        # a checked one (IBAN, IMO) one keystroke away is another, valid, number.
+    if group is UNIQUE_KINDS:
+        # A checked number (IBAN, IMO) one keystroke away is another, valid, number.
+        left, right = a.ids[kinds[0]], b.ids[kinds[0]]
+        return "conflict", f"{kinds[0]} {sorted(left)[0]} vs {sorted(right)[0]}"
+    if group is not None:
+        # Numbers without a check digit (passports, national ids) are mistyped as dates are.
         for kind in kinds:
-            if kind in UNIQUE_KINDS:
-                continue
             for x in sorted(a.ids[kind]):
                 for y in sorted(b.ids[kind]):
                     if one_keystroke(x, y):
                         return "typo", f"{kind} {x} / {y}"
-        for kind in kinds:
-            if kind in UNIQUE_KINDS:
-                left, right = a.ids[kind], b.ids[kind]
-                return "conflict", f"{kind} {sorted(left)[0]} vs {sorted(right)[0]}"
     # Strong kinds that are not unique differ without contradiction: people hold several
     # passports over their lives.
     return "different", ", ".join(kinds)

@@ -15,7 +15,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from silobreak.resolve.compare import FEATURES, Comparison, compare_records
+from silobreak.resolve.compare import FEATURES, Comparison, compare_records, shares_strong_id
 from silobreak.resolve.frequency import Frequency
 from silobreak.resolve.records import Record
 
@@ -39,7 +39,8 @@ _M_START: dict[str, dict[str, float]] = {
         "weak": 0.06,
         "different": 0.04,
     },
-    "strong_id": {"match": 0.9, "typo": 0.03, "different": 0.04, "conflict": 0.03},
+    "strong_id": {"match": 0.9, "typo": 0.04, "different": 0.06},
+    "unique_id": {"match": 0.97, "conflict": 0.03},
     "weak_id": {"match": 0.7, "different": 0.3},
     "birth_date": {"exact": 0.8, "swapped": 0.03, "typo": 0.05, "year": 0.09, "conflict": 0.03},
     "country": {"match": 0.85, "conflict": 0.15},
@@ -171,7 +172,7 @@ def estimate_u(
         # A random pair sharing a strong identifier is a match, not a non-match: in a small
         # workspace such pairs are a visible share of all pairs and would make a shared
         # passport or IBAN look common among strangers.
-        if comparison is None or comparison.levels["strong_id"] == "match":
+        if comparison is None or shares_strong_id(comparison.levels):
             continue
         for feature, level in comparison.levels.items():
             counts[feature][level] = counts[feature].get(level, 0.0) + 1
@@ -200,7 +201,8 @@ TYPICAL_U: dict[str, dict[str, float]] = {
         "different": 0.9725,
     },
     # Two strangers share a passport or a national id only by fraud or a clerk's error.
-    "strong_id": {"match": 1e-6, "typo": 1e-5, "different": 0.6, "conflict": 0.399989},
+    "strong_id": {"match": 1e-6, "typo": 1e-5, "different": 0.999989},
+    "unique_id": {"match": 1e-6, "conflict": 0.999999},
     "weak_id": {"match": 0.0005, "different": 0.9995},
     "birth_date": {
         "exact": 0.0005,
@@ -232,10 +234,11 @@ def _normalise(
 # Training rules, as Splink's "estimate parameters by EM" sessions: each selects pairs that
 # are likely matches by some features, and estimates m only for the *other* features (within
 # the selection those are not biased by the selection itself).
-TRAINING_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("strong_id", ("match",)),
-    ("name", ("exact", "high")),
-    ("birth_date", ("exact",)),
+# A rule selects the pairs with any of its features at one of its levels.
+TRAINING_RULES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("strong_id", "unique_id"), ("match",)),
+    (("name",), ("exact", "high")),
+    (("birth_date",), ("exact",)),
 )
 
 
@@ -259,11 +262,11 @@ def train(
     start = {f: _normalise(dict(v), FEATURES[f]) for f, v in _M_START.items()}
     estimates: dict[str, list[dict[str, float]]] = {f: [] for f in FEATURES}
     total_iterations = 0
-    for rule_feature, rule_levels in TRAINING_RULES:
-        subset = [c for c in comparisons if c.levels.get(rule_feature) in rule_levels]
+    for rule_features, rule_levels in TRAINING_RULES:
+        subset = [c for c in comparisons if any(c.levels[f] in rule_levels for f in rule_features)]
         if len(subset) < 10:
             continue
-        features = [f for f in FEATURES if f != rule_feature]
+        features = [f for f in FEATURES if f not in rule_features]
         model = FellegiSunter(0.5, {f: dict(v) for f, v in start.items()}, u)
         n = _em(model, subset, fixed, features, iterations, update_m=True)
         total_iterations += n

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from silobreak.policy.viewer import SYSTEM
 from silobreak.resolve.cluster import Clusterer, ambiguous_records, mutual_best
-from silobreak.resolve.compare import Comparison, intern_levels
+from silobreak.resolve.compare import FEATURES, Comparison, intern_levels, shares_strong_id
 from silobreak.resolve.engines import DuckDBEngine, Engine, make_engine
 from silobreak.resolve.frequency import Frequency, name_frequencies, pair_frequency
 from silobreak.resolve.keys import key_pass
@@ -256,7 +256,7 @@ def _cluster(
     paired = {
         k
         for k in mutual_best(records, comparisons, probabilities, deduplicated)
-        if comparisons[k].levels["strong_id"] != "conflict"
+        if comparisons[k].levels["unique_id"] != "conflict"
     }
     linkable = [not c.conflict or k in paired for k, c in enumerate(comparisons)]
     strong_links = [
@@ -290,7 +290,7 @@ def _cluster(
         if not linkable[k] or comp.left in ambiguous or comp.right in ambiguous:
             continue
         # A shared strong identifier, or a one-to-one link, vouches for the pair despite dates.
-        vouched = comp.levels["strong_id"] == "match" or k in paired
+        vouched = shares_strong_id(comp.levels) or k in paired
         clusterer.union(comp.left, comp.right, dates=not vouched)
     return clusterer.groups(), clusterer.refused, paired
 
@@ -427,8 +427,11 @@ def _previous(store: Store, fingerprints: dict[str, str]) -> Previous:
     out: Previous = {}
     for row in saved_pairs.to_pylist():
         if row["left_key"] in unchanged and row["right_key"] in unchanged:
+            levels = json.loads(row["levels"])
+            if levels.keys() != FEATURES.keys():
+                return {}  # compared by a version with other features: compare again
             out[(row["left_key"], row["right_key"])] = (
-                json.loads(row["levels"]),
+                levels,
                 json.loads(row["evidence"]),
                 row["conflict"],
             )
