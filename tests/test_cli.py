@@ -57,6 +57,16 @@ def test_org_ingest_quarantine_export(tmp_path: Path) -> None:
     assert "invalid date" in quarantine.output and "oc" in quarantine.output
     datasets = run(ws, "dataset", "list")
     assert "organized_crime" in datasets.output and "TLP:RED" in datasets.output
+    assert "yes" not in datasets.output
+    declared = run(ws, "dataset", "set", "oc", "--org", "national-police", "--deduplicated")
+    assert declared.exit_code == 0 and "oc: deduplicated" in declared.output
+    assert "yes" in run(ws, "dataset", "list").output
+    run(ws, "org", "add", "bank", "--sector", "financial_institution")
+    stranger = run(ws, "dataset", "set", "oc", "--org", "bank", "--not-deduplicated")
+    assert (
+        stranger.exit_code == 1 and "belongs to organization 'national-police'" in stranger.output
+    )
+    assert "yes" in run(ws, "dataset", "list").output
     out = tmp_path / "out.ftm.json"
     exported = run(ws, "export", "statements", "--format", "ftm", "--out", str(out))
     assert exported.exit_code == 0 and "wrote 1 entities" in exported.output
