@@ -28,6 +28,31 @@ def test_workspace_newer_than_code_is_refused(workspace: Path) -> None:
         open_store(workspace)
 
 
+def test_read_only_open_of_an_older_workspace_brings_it_up_to_date(workspace: Path) -> None:
+    """`dataset list` opens read-only: a workspace of an older silobreak must not fail on a
+    column a later migration added."""
+    with open_store(workspace) as store:
+        store.add_org(Org("police", "law_enforcement"))
+        ingest_file(
+            store,
+            write_jsonl(workspace.parent / "a.json", [entity("p1", "Person", name="A")]),
+            IngestOptions("police", "reg", progress=False),
+        )
+    con = duckdb.connect(str(workspace / "silobreak.duckdb"))
+    con.execute("ALTER TABLE datasets DROP COLUMN deduplicated")
+    con.execute("DELETE FROM schema_migrations WHERE version = 6")
+    con.close()
+    with open_store(workspace, read_only=True) as store:
+        (dataset,) = store.list_datasets()
+        assert dataset.name == "reg" and dataset.deduplicated is False
+        assert store.dataset_stats(SYSTEM)[0].entities == 1
+    con = duckdb.connect(str(workspace / "silobreak.duckdb"))
+    con.execute("INSERT INTO schema_migrations VALUES (999, 'future', now())")
+    con.close()
+    with pytest.raises(StoreError, match="newer than this silobreak"):
+        open_store(workspace, read_only=True)
+
+
 def test_read_only_open_of_missing_workspace_explains(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no silobreak workspace"):
         open_store(tmp_path / "nothing", read_only=True)

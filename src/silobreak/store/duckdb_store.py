@@ -58,18 +58,41 @@ class DuckDBStore(Store):
         config: dict[str, str | bool | int | float | list[str]] = {
             "memory_limit": memory_limit or os.environ.get("SILOBREAK_DUCKDB_MEMORY", "512MB")
         }
-        try:
-            self.con = duckdb.connect(str(path), read_only=read_only, config=config)
-        except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
-                raise StoreError(
-                    f"workspace {workspace} is in use by another silobreak process; "
-                    "wait for it to finish"
-                ) from exc
-            raise
+        self.con = self._connect(path, read_only, config)
+        if read_only and self._behind():
+            # A workspace written by an older silobreak: bring it up to date first, or a
+            # read would meet tables and columns it does not have yet.
+            self.con.close()
+            self.con = self._connect(path, False, config)
+            self._migrate()
+            self.con.close()
+            self.con = self._connect(path, True, config)
         self.con.execute("SET preserve_insertion_order = false")
         if not read_only:
             self._migrate()
+
+    def _connect(
+        self, path: Path, read_only: bool, config: dict[str, str | bool | int | float | list[str]]
+    ) -> duckdb.DuckDBPyConnection:
+        try:
+            return duckdb.connect(str(path), read_only=read_only, config=config)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError(
+                    f"workspace {self.workspace} is in use by another silobreak process; "
+                    "wait for it to finish"
+                ) from exc
+            raise
+
+    def _behind(self) -> bool:
+        """Whether this code knows migrations the workspace has not had."""
+        applied = [
+            r[0] for r in self.con.execute("SELECT version FROM schema_migrations").fetchall()
+        ]
+        try:
+            return bool(migrate.pending(applied, BACKEND))
+        except RuntimeError as exc:  # the workspace is newer than this code
+            raise StoreError(str(exc)) from exc
 
     def _migrate(self) -> None:
         con = self.con
