@@ -444,6 +444,10 @@ def test_two_registrations_in_one_jurisdiction_or_two_are_two_companies() -> Non
     assert clusterer.union(3, 5)
     assert ambiguous_records([customs, first, second], [(0, 1), (0, 2)]) == {0}
     assert ambiguous_records([seizure, first, abroad], [(0, 1), (0, 2)]) == {0}
+    # the bank's record of the first company carries its number: the second can never be it,
+    # so the bank's record is not in doubt (it was left alone, and the company split in four)
+    customer = company("e/2", "kz", "16598894")
+    assert ambiguous_records([customer, first, second], [(0, 1), (0, 2)]) == set()
 
 
 def test_a_birth_year_alone_contradicts_another_year() -> None:

@@ -113,6 +113,13 @@ def ambiguous_records(
     for node, linked in neighbours.items():
         if len(linked) < 2:
             continue
+        # A link that contradicts the record's own identifiers can never merge (the bank's
+        # ZVEZDA-INVEST LLC, registered in Kazakhstan under 88510776, and the registry's
+        # namesake under 27878785): it leaves no doubt about which one the record is.
+        own = Facts.of(records[node])
+        linked = [x for x in linked if own.contradiction(Facts.of(records[x]), dates=False) is None]
+        if len(linked) < 2:
+            continue
         counts = Counter(records[i].dataset for i in linked if records[i].dataset in deduplicated)
         if any(n > 1 and (node, name) not in partner for name, n in counts.items()):
             out.add(node)
