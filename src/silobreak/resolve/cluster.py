@@ -255,6 +255,8 @@ def mutual_best(
 ) -> set[int]:
     """Comparisons between records of two deduplicated datasets in which each record is the
     other's single best candidate in the other's dataset (a tie is no single best)."""
+    if not deduplicated:
+        return set()
     best: dict[tuple[int, str], tuple[float, int | None]] = {}
     across: list[int] = []
     for k, comp in enumerate(comparisons):

@@ -165,7 +165,7 @@ def estimate_u(
     pairs = sorted(chosen)
     found: list[Comparison | None]
     if compare is None:
-        found = [compare_records(i, j, records[i], records[j]) for i, j in pairs]
+        found = [compare_records(i, j, records[i], records[j], explain=False) for i, j in pairs]
     else:
         found = list(compare(list(records), pairs))
     for comparison in found:
