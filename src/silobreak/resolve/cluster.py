@@ -109,6 +109,14 @@ def ambiguous_records(
     partner = {(i, records[j].dataset) for i, j in paired} | {
         (j, records[i].dataset) for i, j in paired
     }
+    known: dict[int, Facts] = {}
+
+    def facts_of(i: int) -> Facts:
+        # a record meets many nodes' checks: its facts are built once
+        if i not in known:
+            known[i] = Facts.of(records[i])
+        return known[i]
+
     out: set[int] = set()
     for node, linked in neighbours.items():
         if len(linked) < 2:
@@ -116,8 +124,8 @@ def ambiguous_records(
         # A link that contradicts the record's own identifiers can never merge (the bank's
         # ZVEZDA-INVEST LLC, registered in Kazakhstan under 88510776, and the registry's
         # namesake under 27878785): it leaves no doubt about which one the record is.
-        own = Facts.of(records[node])
-        linked = [x for x in linked if own.contradiction(Facts.of(records[x]), dates=False) is None]
+        own = facts_of(node)
+        linked = [x for x in linked if own.contradiction(facts_of(x), dates=False) is None]
         if len(linked) < 2:
             continue
         counts = Counter(records[i].dataset for i in linked if records[i].dataset in deduplicated)
@@ -128,12 +136,12 @@ def ambiguous_records(
             # Its own birth date is within a typo of both (else those links would be
             # conflicts): the two neighbours differ by typos, not by being two people.
             continue
-        if _contradicting(records, linked):
+        if _contradicting([facts_of(i) for i in linked]):
             out.add(node)
     return out
 
 
-def _contradicting(records: Sequence[Record], linked: list[int]) -> bool:
+def _contradicting(linked: list[Facts]) -> bool:
     """Whether two of ``linked`` contradict each other with nothing to reconcile them.
 
     Identifiers never reconcile. Birth dates may: two records mistyped differently
@@ -144,8 +152,7 @@ def _contradicting(records: Sequence[Record], linked: list[int]) -> bool:
     # Records with equal facts agree with each other and contradict the same others, so one
     # of each kind answers for all (a hub of a few hundred links holds a handful of kinds).
     distinct: dict[tuple[object, ...], Facts] = {}
-    for i in linked:
-        fact = Facts.of(records[i])
+    for fact in linked:
         distinct.setdefault(fact.signature(), fact)
     facts = list(distinct.values())
     for x in range(len(facts)):
