@@ -59,7 +59,7 @@ class DuckDBStore(Store):
             "memory_limit": memory_limit or os.environ.get("SILOBREAK_DUCKDB_MEMORY", "512MB")
         }
         self.con = self._connect(path, read_only, config)
-        if read_only and self._behind():
+        if read_only and self._pending_readable():
             # A workspace written by an older silobreak: bring it up to date first, or a
             # read would meet tables and columns it does not have yet.
             self.con.close()
@@ -84,13 +84,18 @@ class DuckDBStore(Store):
                 ) from exc
             raise
 
-    def _behind(self) -> bool:
-        """Whether this code knows migrations the workspace has not had."""
+    def _pending(self) -> list[migrate.Migration]:
+        """Migrations this code knows and the workspace has not had (raises RuntimeError if
+        the workspace is newer than this code)."""
         applied = [
             r[0] for r in self.con.execute("SELECT version FROM schema_migrations").fetchall()
         ]
+        return migrate.pending(applied, BACKEND)
+
+    def _pending_readable(self) -> bool:
+        """``_pending`` for a read-only open, whose errors are the user's to read."""
         try:
-            return bool(migrate.pending(applied, BACKEND))
+            return bool(self._pending())
         except RuntimeError as exc:  # the workspace is newer than this code
             raise StoreError(str(exc)) from exc
 
@@ -100,8 +105,7 @@ class DuckDBStore(Store):
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
             "name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
         )
-        applied = [r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()]
-        todo = migrate.pending(applied, BACKEND)
+        todo = self._pending()
         if not todo:
             return
         con.execute("BEGIN TRANSACTION")
