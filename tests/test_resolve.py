@@ -53,8 +53,15 @@ def test_invalid_identifier_is_not_evidence() -> None:
 
 
 def _rec(key: str, schema: str, names: set[str], **kw: object) -> Record:
+    """A record as ``load_records`` builds it: every set of values frozen."""
     dataset, _, entity_id = key.partition("/")
-    return Record(key, dataset, entity_id, schema, dataset, names=names, **kw)  # type: ignore[arg-type]
+    frozen = {
+        k: {kind: frozenset(v) for kind, v in value.items()}
+        if isinstance(value, dict)
+        else frozenset(value)  # type: ignore[call-overload]
+        for k, value in kw.items()
+    }
+    return Record(key, dataset, entity_id, schema, dataset, names=frozenset(names), **frozen)  # type: ignore[arg-type]
 
 
 def _pairs(records: list[Record]) -> list[tuple[int, int]]:

@@ -56,8 +56,8 @@ def _names(record: Record) -> Iterator[tuple[str, Name]]:
     for family in record.families:
         schema = {"person": "Person", "organization": "Company"}.get(family, "Vessel")
         for text in sorted(record.names):
-            for name in analyse(name_type(schema), text):
-                yield family, name
+            for analysed in analyse(name_type(schema), text):
+                yield family, analysed.name
 
 
 def distinctive_parts(name: Name) -> list[NamePart]:

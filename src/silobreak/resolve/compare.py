@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 
 from normality import ascii_text
 
@@ -63,13 +64,15 @@ def compare_records(
     links, so the explanations are written for those only (``run.py``). The ``levels`` dict
     is shared between comparisons of one pattern and must not be changed.
     """
-    if not a.compatible(b):
+    schema = (
+        a.schema if a.schema == b.schema else merge_schemata(tuple(sorted((a.schema, b.schema))))
+    )
+    if schema is None:
         return None
     levels: dict[str, str] = {}
     evidence: dict[str, str] = {}
-    schema = merge_schemata(tuple(sorted({a.schema, b.schema}))) or a.schema
     if a.names and b.names:
-        names = compare_name_sets(schema, sorted(a.names), sorted(b.names))
+        names = compare_name_sets(schema, _sorted(a.names), _sorted(b.names))
         levels["name"] = next((lvl for cut, lvl in _NAME_LEVELS if names.score >= cut), "different")
         if explain:
             evidence["name"] = (
@@ -145,8 +148,17 @@ def words(text: str) -> list[str]:
     return (ascii_text(text) or "").lower().replace(",", " ").split()
 
 
+@lru_cache(maxsize=100_000)
 def _tokens(address: str) -> frozenset[str]:
+    """Cached: an address or a place is met again in every pair its record is in."""
     return frozenset(words(address))
+
+
+@lru_cache(maxsize=100_000)
+def _sorted(names: frozenset[str]) -> tuple[str, ...]:
+    """A record's names in one order (the first best pair wins ties), sorted once per set of
+    names rather than once per pair (a frozenset keeps its hash)."""
+    return tuple(sorted(names))
 
 
 def _addresses(left: AbstractSet[str], right: AbstractSet[str]) -> tuple[str, str]:

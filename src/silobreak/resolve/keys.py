@@ -22,7 +22,7 @@ from silobreak.resolve.records import Record
 from silobreak.runtime import default_workers
 
 _SCHEMA = pa.schema([("key", pa.string()), ("rec", pa.int64()), ("other_script", pa.bool_())])
-_SLICE = 20_000  # records per task: small enough to balance two workers, big enough to fork
+_SLICE = 20_000  # records per task at most: a fork per task costs milliseconds
 _PARALLEL_MIN_RECORDS = 2 * _SLICE
 
 
@@ -46,7 +46,9 @@ def key_pass(records: list[Record], workers: int | None = None) -> KeyPass:
     global _SHARED
     _SHARED = (records, others, symbol_pairs)
     size = len(records)
-    bounds = [(start, min(start + _SLICE, size)) for start in range(0, size, _SLICE)]
+    # At least four slices per worker, so that no worker is left with the last long slice.
+    step = min(_SLICE, -(-size // (4 * workers)))
+    bounds = [(start, min(start + step, size)) for start in range(0, size, step)]
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             found = pool.starmap(_shared_slice, bounds)

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from normality import ascii_text
 from rigour.names import (
@@ -89,26 +90,26 @@ LONG_NAME_SUBSTITUTION = 2.5
 _GENERIC_CATEGORIES = frozenset({"SYMBOL", "DOMAIN"})
 
 
-def _content(parts: Sequence[NamePart], kind: NameTypeTag) -> bool:
+def _content(parts: Sequence[Part]) -> bool:
     """Whether unaligned parts carry identity (not stop words, legal forms, initials)."""
-    return any(p.tag not in _LIGHT_TAGS and len(p.comparable) > 1 for p in parts)
+    return any(not p.light and len(p.comparable) > 1 for p in parts)
 
 
-def _residue_score(al: Alignment) -> tuple[float, str]:
+def _residue_score(qps: Sequence[Part], rps: Sequence[Part], edit: float) -> tuple[float, str]:
     """rigour's edit score, raised to the phonetic score when the parts sound the same, or to
     an initial's score when one part is the other's initial."""
-    left = "".join(p.comparable for p in al.qps)
-    right = "".join(p.comparable for p in al.rps)
+    left = "".join(p.comparable for p in qps)
+    right = "".join(p.comparable for p in rps)
     if left == right:
         return 1.0, "same"
-    one_to_one = len(al.qps) == len(al.rps) == 1
+    one_to_one = len(qps) == len(rps) == 1
     if one_to_one and min(len(left), len(right)) == 1 and left[0] == right[0]:
         # an initial the name databases hold no symbol for: "Joseph E." / "Joseph Emanuel"
         return _SYMBOL_SCORES["INITIAL"], "initial"
-    sound = al.qps[0].metaphone if one_to_one else None
-    if al.score < _PHONETIC_SCORE and sound and sound == al.rps[0].metaphone:
+    sound = qps[0].metaphone if one_to_one else None
+    if edit < _PHONETIC_SCORE and sound and sound == rps[0].metaphone:
         return _PHONETIC_SCORE, "phonetic"
-    return float(al.score), "fuzzy"
+    return float(edit), "fuzzy"
 
 
 def name_type(schema: str) -> NameTypeTag:
@@ -120,9 +121,9 @@ def name_type(schema: str) -> NameTypeTag:
     return NameTypeTag.ORG
 
 
-@dataclass(frozen=True)
-class PartMatch:
-    """One aligned (or unaligned) group of parts and what it contributed."""
+class PartMatch(NamedTuple):
+    """One aligned (or unaligned) group of parts and what it contributed (a tuple: hundreds
+    of thousands are made per run, and a frozen dataclass costs three times as much)."""
 
     left: str
     right: str
@@ -141,20 +142,25 @@ class PartMatch:
         return f"{self.left}={self.right} ({self.how} {self.score:.2f})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NameComparison:
     """The score of the best-aligned pair of name variants, and how it was reached."""
 
     score: float
     left: str
     right: str
-    parts: tuple[PartMatch, ...]
+    aligned: tuple[PartMatch, ...]  # as compared: in the order of the texts, not the sides
+    flipped: bool = False  # the sides are the other way round from ``aligned``
+
+    @property
+    def parts(self) -> tuple[PartMatch, ...]:
+        """The aligned parts, left side first (turned only when read: most comparisons are
+        never explained)."""
+        return tuple(p.swapped() for p in self.aligned) if self.flipped else self.aligned
 
     def swapped(self) -> NameComparison:
         """The same comparison read from the other side."""
-        return NameComparison(
-            self.score, self.right, self.left, tuple(p.swapped() for p in self.parts)
-        )
+        return NameComparison(self.score, self.right, self.left, self.aligned, not self.flipped)
 
     def explain(self) -> str:
         """``mohammed=محمد (symbol:NAME 0.95); husaini=husseini (fuzzy 0.64); al (only right,
@@ -162,21 +168,62 @@ class NameComparison:
         return "; ".join(p.describe() for p in self.parts)
 
 
+class Part(NamedTuple):
+    """What the comparison reads of one rigour name part, read once: each read of a rigour
+    part's attribute crosses from Rust (about 100 ns), and a comparison made hundreds."""
+
+    part: NamePart
+    position: int  # rigour's index of the part in its name
+    comparable: str
+    form: str
+    tag: NamePartTag
+    metaphone: str | None
+    weight: float  # by length; stop words, legal forms and titles weigh little
+    light: bool  # a stop word, legal form, title, honorific or suffix
+    numeric: bool
+
+
+class Analysed(NamedTuple):
+    """One reading of a name, analysed: rigour's ``Name`` and its parts, by index."""
+
+    name: Name
+    comparable: str
+    parts: tuple[Part, ...]
+
+
+def _analysed(name: Name) -> Analysed:
+    parts = []
+    for p in name.parts:
+        comparable, tag = p.comparable, p.tag
+        light = _LIGHT_TAGS.get(tag)
+        weight = float(min(max(len(comparable), 2), 10)) * (light or 1.0)
+        numeric = p.numeric or tag == NamePartTag.NUM
+        parts.append(
+            Part(
+                p, p.index, comparable, p.form, tag, p.metaphone, weight, light is not None, numeric
+            )
+        )
+    assert all(part.position == k for k, part in enumerate(parts))
+    return Analysed(name, name.comparable, tuple(parts))
+
+
 # An analysed name takes about 15 KB: the cache holds what one pass over the records of a
 # block meets again, not every name of a million records.
 @lru_cache(maxsize=40_000)
-def analyse(kind: NameTypeTag, text: str) -> tuple[Name, ...]:
+def analyse(kind: NameTypeTag, text: str) -> tuple[Analysed, ...]:
     """rigour's analysis of one raw name, plus an ICU-transliterated reading when the name
     has letters rigour leaves in their script. Cached: names repeat across many pairs."""
     variants = [text]
-    if any(ch.isalpha() and ord(ch) > 0x24F and not 0x400 <= ord(ch) <= 0x4FF for ch in text):
+    if not text.isascii() and any(
+        ch.isalpha() and ord(ch) > 0x24F and not 0x400 <= ord(ch) <= 0x4FF for ch in text
+    ):
         latin = ascii_text(text)
         if latin and latin.strip() and latin != text:
             variants.append(latin.replace("?", ""))
     names: list[Name] = []
     for variant in variants:
         names.extend(sorted(analyze_names(kind, [variant]), key=lambda n: n.form))
-    return tuple(names)
+    return tuple(_analysed(name) for name in names)
 
 
 def load_name_data() -> None:
@@ -196,6 +243,14 @@ def compare_name_sets(schema: str, lefts: Iterable[str], rights: Iterable[str]) 
     kind = name_type(schema)
     best = NameComparison(0.0, "", "", ())
     rights = list(rights)
+    lefts = list(lefts)
+    same = sorted(set(lefts).intersection(rights))
+    if same and any(ch.isalnum() for ch in same[0]):
+        # One name written identically on both sides: nothing to analyse (a sixth of the
+        # candidate pairs of the historical figures).
+        return NameComparison(
+            1.0, same[0], same[0], (PartMatch(same[0], same[0], 1.0, "same", 1.0),)
+        )
     for left in lefts:
         for right in rights:
             result = _compare_texts(kind, left, right)
@@ -236,18 +291,13 @@ def _compare_ordered(kind: NameTypeTag, left: str, right: str) -> NameComparison
     return best
 
 
-def _weight(part: NamePart) -> float:
-    base = float(min(max(len(part.comparable), 2), 10))
-    return base * _LIGHT_TAGS.get(part.tag, 1.0)
-
-
-def _compare(kind: NameTypeTag, a: Name, b: Name, left: str, right: str) -> NameComparison:
+def _compare(kind: NameTypeTag, a: Analysed, b: Analysed, left: str, right: str) -> NameComparison:
     if a.comparable == b.comparable:
         return NameComparison(
             1.0, left, right, (PartMatch(a.comparable, b.comparable, 1.0, "same", 1.0),)
         )
     best: NameComparison | None = None
-    for pairing in pair_symbols(a, b) or [()]:
+    for pairing in pair_symbols(a.name, b.name) or [()]:
         result = _score_pairing(kind, a, b, pairing, left, right)
         if best is None or result.score > best.score:
             best = result
@@ -256,27 +306,35 @@ def _compare(kind: NameTypeTag, a: Name, b: Name, left: str, right: str) -> Name
 
 
 def _score_pairing(
-    kind: NameTypeTag, a: Name, b: Name, pairing: Sequence[Alignment], left: str, right: str
+    kind: NameTypeTag,
+    a: Analysed,
+    b: Analysed,
+    pairing: Sequence[Alignment],
+    left: str,
+    right: str,
 ) -> NameComparison:
+    pa_, pb_ = a.parts, b.parts
     matches: list[PartMatch] = []
     used_a: set[int] = set()
     used_b: set[int] = set()
     for al in pairing:
         category = str(al.symbol.category.value) if al.symbol is not None else "SYMBOL"
-        same = [p.comparable for p in al.qps] == [p.comparable for p in al.rps]
+        qps = [pa_[p.index] for p in al.qps]
+        rps = [pb_[p.index] for p in al.rps]
+        same = [p.comparable for p in qps] == [p.comparable for p in rps]
         score = 1.0 if same else _SYMBOL_SCORES.get(category, 0.9)
-        weight = sum(_weight(p) for p in (*al.qps, *al.rps))
+        weight = sum(p.weight for p in (*qps, *rps))
         if category == "ORGCLS":
             weight *= 0.25
         elif kind != NameTypeTag.PER and category in _GENERIC_CATEGORIES:
             weight *= 0.5  # "Bank", "Construction", "Global": common to many organizations
-        used_a.update(p.index for p in al.qps)
-        used_b.update(p.index for p in al.rps)
+        used_a.update(p.position for p in qps)
+        used_b.update(p.position for p in rps)
         matches.append(PartMatch(al.qstr, al.rstr, score, f"symbol:{category}", weight))
-    rest_a = [p for p in a.parts if p.index not in used_a]
-    rest_b = [p for p in b.parts if p.index not in used_b]
-    solos_a: list[NamePart] = []
-    solos_b: list[NamePart] = []
+    rest_a = [p.part for p in pa_ if p.position not in used_a]
+    rest_b = [p.part for p in pb_ if p.position not in used_b]
+    solos_a: list[Part] = []
+    solos_b: list[Part] = []
     if rest_a or rest_b:
         # compare_parts scores parts position by position: line them up first (persons by
         # greedy similarity, so "BAHES, Basteltus" meets "Basteltus Bahes"; others by tag).
@@ -285,23 +343,25 @@ def _score_pairing(
         else:
             rest_a, rest_b = NamePart.tag_sort(rest_a), NamePart.tag_sort(rest_b)
         for al in compare_parts(rest_a, rest_b):
-            if al.qps and al.rps:
-                weight = sum(_weight(p) for p in (*al.qps, *al.rps))
-                score, how = _residue_score(al)
+            qps = [pa_[p.index] for p in al.qps]
+            rps = [pb_[p.index] for p in al.rps]
+            if qps and rps:
+                weight = sum(p.weight for p in (*qps, *rps))
+                score, how = _residue_score(qps, rps, al.score)
                 matches.append(PartMatch(al.qstr, al.rstr, score, how, weight))
             else:
-                solos_a.extend(al.qps)
-                solos_b.extend(al.rps)
+                solos_a.extend(qps)
+                solos_b.extend(rps)
     # Transliteration drift beyond the edit budget (Mohammed / Muhamad): same sound.
-    for pa in list(solos_a):
-        if len(pa.comparable) < 3 or not pa.metaphone:
+    for sa in list(solos_a):
+        if len(sa.comparable) < 3 or not sa.metaphone:
             continue
-        pb = next((p for p in solos_b if p.metaphone == pa.metaphone), None)
-        if pb is not None:
-            solos_a.remove(pa)
-            solos_b.remove(pb)
+        sb = next((p for p in solos_b if p.metaphone == sa.metaphone), None)
+        if sb is not None:
+            solos_a.remove(sa)
+            solos_b.remove(sb)
             matches.append(
-                PartMatch(pa.form, pb.form, _PHONETIC_SCORE, "phonetic", _weight(pa) + _weight(pb))
+                PartMatch(sa.form, sb.form, _PHONETIC_SCORE, "phonetic", sa.weight + sb.weight)
             )
     solos = [(p, "left") for p in solos_a] + [(p, "right") for p in solos_b]
     matched_sides = {side for _, side in solos}
@@ -309,15 +369,15 @@ def _score_pairing(
     aligned_parts = sum(1 for m in matches if m.score > 0 and m.how != "symbol:ORGCLS")
     # A part on each side that aligns with nothing (Mosuli / Tikriti) is a different name,
     # not a missing one: that costs more than a part only one side records.
-    substituted = _content(solos_a, kind) and _content(solos_b, kind)
-    parts = max(len(a.parts), len(b.parts))
+    substituted = _content(solos_a) and _content(solos_b)
+    parts = max(len(pa_), len(pb_))
     refused = any(m.how == "fuzzy" and m.score == 0.0 for m in matches)
     for part, side in solos:
-        weight = _weight(part)
+        weight = part.weight
         how = "unmatched"
-        if part.tag in _LIGHT_TAGS:
+        if part.light:
             how = str(part.tag.value).lower().replace("stop", "stop word")
-        elif part.numeric or part.tag == NamePartTag.NUM:
+        elif part.numeric:
             weight *= _substitution(kind)  # "Fund VIII" is not "Fund IX", nor "Fund"
             how = "unmatched number"
         elif substituted or refused:

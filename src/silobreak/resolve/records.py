@@ -13,7 +13,6 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from silobreak.model.schemata import merge_schemata
 from silobreak.policy.viewer import Viewer
 from silobreak.resolve.identifiers import kind_of, normalize
 from silobreak.store.base import Store
@@ -82,10 +81,6 @@ class Record:
     @property
     def families(self) -> tuple[str, ...]:
         return FAMILIES.get(self.schema, ())
-
-    def compatible(self, other: Record) -> bool:
-        """Whether FtM can merge the two schemata (Person never matches Vessel)."""
-        return merge_schemata(tuple(sorted({self.schema, other.schema}))) is not None
 
 
 def load_records(
