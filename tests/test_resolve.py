@@ -270,8 +270,16 @@ def test_passport_numbers_mistyped_or_different() -> None:
     later = _rec(
         "e/1", "Person", {"Amy White"}, ids={"passport": {"P1234567"}}, birth_dates={"1990-07-01"}
     )
+    # a number keyed in error vouches for a mistyped date, as a shared number does (Febrl)
     assert (c := compare_records(0, 1, born, later)) is not None
-    assert c.levels["strong_id"] == "typo" and c.conflict  # a typo does not vouch for dates
+    assert c.levels["strong_id"] == "typo" and not c.conflict
+    # numbers that differ only in their last character may be issued in sequence (a father's
+    # and his son's): two numbers, and with two birth dates two people
+    son = _rec(
+        "h/1", "Person", {"Amy White"}, ids={"passport": {"P1234577"}}, birth_dates={"1990-07-01"}
+    )
+    assert (c := compare_records(0, 1, born, son)) is not None
+    assert c.levels["strong_id"] == "different" and c.conflict
     # a checked identifier one keystroke away is another valid number: a conflict
     v1 = _rec("f/1", "Vessel", {"Ocean Pearl"}, ids={"imo": {"9321483"}})
     v2 = _rec("g/1", "Vessel", {"Ocean Pearl"}, ids={"imo": {"9321438"}})

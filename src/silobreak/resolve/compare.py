@@ -97,7 +97,7 @@ def compare_records(
     # A shared strong identifier (passport, SSN, IMO) outweighs a birth date typed wrong:
     # different people rarely share one, clerks often mistype dates.
     conflict = levels["unique_id"] == "conflict" or (
-        levels["birth_date"] == "conflict" and not shares_strong_id(levels)
+        levels["birth_date"] == "conflict" and not vouches_for_dates(levels)
     )
     kept = {k: v for k, v in evidence.items() if v} if explain else {}
     return Comparison(i, j, intern_levels(levels), kept, conflict)
@@ -111,6 +111,14 @@ def intern_levels(levels: dict[str, str]) -> dict[str, str]:
 def shares_strong_id(levels: dict[str, str]) -> bool:
     """Whether the pair shares a strong identifier (a passport, an SSN, an IMO number)."""
     return levels["strong_id"] == "match" or levels["unique_id"] == "match"
+
+
+def vouches_for_dates(levels: dict[str, str]) -> bool:
+    """Whether the pair's identifiers outweigh conflicting birth dates: a shared strong
+    identifier, or one keyed in error (``keying_error``). Strangers hold neither; a clerk who
+    mistypes a number mistypes dates too (Febrl: the social security number and the birth
+    date of one person both mistyped, a link the date rule cut)."""
+    return shares_strong_id(levels) or levels["strong_id"] == "typo"
 
 
 def _ids(a: Record, b: Record, group: frozenset[str] | None) -> tuple[str, str]:
@@ -135,7 +143,7 @@ def _ids(a: Record, b: Record, group: frozenset[str] | None) -> tuple[str, str]:
         for kind in kinds:
             for x in sorted(a.ids[kind]):
                 for y in sorted(b.ids[kind]):
-                    if one_keystroke(x, y):
+                    if keying_error(x, y):
                         return "typo", f"{kind} {x} / {y}"
     # Strong kinds that are not unique differ without contradiction: people hold several
     # passports over their lives.
@@ -212,6 +220,13 @@ def one_keystroke(a: str, b: str) -> bool:
         and a[diff[0]] == b[diff[1]]
         and a[diff[1]] == b[diff[0]]
     )
+
+
+def keying_error(a: str, b: str) -> bool:
+    """Two numbers one keystroke apart, other than in their last character: numbers that
+    differ only at the end are as often issued in sequence (a family's passports applied for
+    together, a father's and his son's) as mistyped, so they are two numbers."""
+    return one_keystroke(a, b) and a[:-1] != b[:-1]
 
 
 def dates_compatible(left: AbstractSet[str], right: AbstractSet[str]) -> bool:

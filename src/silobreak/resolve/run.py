@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from silobreak.policy.viewer import SYSTEM
 from silobreak.resolve.cluster import Clusterer, ambiguous_records, mutual_best
-from silobreak.resolve.compare import FEATURES, Comparison, intern_levels, shares_strong_id
+from silobreak.resolve.compare import FEATURES, Comparison, intern_levels, vouches_for_dates
 from silobreak.resolve.engines import DuckDBEngine, Engine, make_engine
 from silobreak.resolve.frequency import Frequency, name_frequencies, pair_frequency
 from silobreak.resolve.keys import key_pass
@@ -289,8 +289,9 @@ def _cluster(
             continue  # judged: already applied
         if not linkable[k] or comp.left in ambiguous or comp.right in ambiguous:
             continue
-        # A shared strong identifier, or a one-to-one link, vouches for the pair despite dates.
-        vouched = shares_strong_id(comp.levels) or k in paired
+        # A shared (or mistyped) strong identifier, or a one-to-one link, vouches for the pair
+        # despite dates.
+        vouched = vouches_for_dates(comp.levels) or k in paired
         clusterer.union(comp.left, comp.right, dates=not vouched)
     return clusterer.groups(), clusterer.refused, paired
 
