@@ -313,14 +313,14 @@ def _score_pairing(
     left: str,
     right: str,
 ) -> NameComparison:
-    pa_, pb_ = a.parts, b.parts
+    parts_a, parts_b = a.parts, b.parts
     matches: list[PartMatch] = []
     used_a: set[int] = set()
     used_b: set[int] = set()
     for al in pairing:
         category = str(al.symbol.category.value) if al.symbol is not None else "SYMBOL"
-        qps = [pa_[p.index] for p in al.qps]
-        rps = [pb_[p.index] for p in al.rps]
+        qps = [parts_a[p.index] for p in al.qps]
+        rps = [parts_b[p.index] for p in al.rps]
         same = [p.comparable for p in qps] == [p.comparable for p in rps]
         score = 1.0 if same else _SYMBOL_SCORES.get(category, 0.9)
         weight = sum(p.weight for p in (*qps, *rps))
@@ -331,8 +331,8 @@ def _score_pairing(
         used_a.update(p.position for p in qps)
         used_b.update(p.position for p in rps)
         matches.append(PartMatch(al.qstr, al.rstr, score, f"symbol:{category}", weight))
-    rest_a = [p.part for p in pa_ if p.position not in used_a]
-    rest_b = [p.part for p in pb_ if p.position not in used_b]
+    rest_a = [p.part for p in parts_a if p.position not in used_a]
+    rest_b = [p.part for p in parts_b if p.position not in used_b]
     solos_a: list[Part] = []
     solos_b: list[Part] = []
     if rest_a or rest_b:
@@ -343,8 +343,8 @@ def _score_pairing(
         else:
             rest_a, rest_b = NamePart.tag_sort(rest_a), NamePart.tag_sort(rest_b)
         for al in compare_parts(rest_a, rest_b):
-            qps = [pa_[p.index] for p in al.qps]
-            rps = [pb_[p.index] for p in al.rps]
+            qps = [parts_a[p.index] for p in al.qps]
+            rps = [parts_b[p.index] for p in al.rps]
             if qps and rps:
                 weight = sum(p.weight for p in (*qps, *rps))
                 score, how = _residue_score(qps, rps, al.score)
@@ -370,7 +370,7 @@ def _score_pairing(
     # A part on each side that aligns with nothing (Mosuli / Tikriti) is a different name,
     # not a missing one: that costs more than a part only one side records.
     substituted = _content(solos_a) and _content(solos_b)
-    parts = max(len(pa_), len(pb_))
+    parts = max(len(parts_a), len(parts_b))
     refused = any(m.how == "fuzzy" and m.score == 0.0 for m in matches)
     for part, side in solos:
         weight = part.weight
