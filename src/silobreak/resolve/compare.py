@@ -64,9 +64,7 @@ def compare_records(
     links, so the explanations are written for those only (``run.py``). The ``levels`` dict
     is shared between comparisons of one pattern and must not be changed.
     """
-    schema = (
-        a.schema if a.schema == b.schema else merge_schemata(tuple(sorted((a.schema, b.schema))))
-    )
+    schema = merge_schemata(tuple(sorted({a.schema, b.schema})))  # cached
     if schema is None:
         return None
     levels: dict[str, str] = {}
