@@ -693,3 +693,34 @@ def test_a_different_passport_is_not_evidence_for_a_match() -> None:
     model = FellegiSunter(0.01, {f: dict(v) for f, v in u.items()}, u)
     model.m["strong_id"] = {"match": 0.8, "typo": 0.05, "different": 0.15}
     assert model.weights(c.levels)["strong_id"] < 0
+
+
+@pytest.mark.parametrize("shared_member", [False, True])
+def test_groups_of_one_file_with_different_members_are_two_groups(
+    store: Store, tmp_path: Path, shared_member: bool
+) -> None:
+    """Two "Al-Tamimi clan" entries of one police file, led by two different people, are
+    two groups; with a member in common they may be one."""
+    rows = [
+        entity("g1", "Organization", name="Al-Tamimi clan", topics="crime"),
+        entity("g2", "Organization", name="Al-Tamimi clan", topics="crime"),
+        entity("p1", "Person", name="Ahmed Al-Tamimi", birthDate="1969-11-10"),
+        entity("p2", "Person", name="Faisal Al-Tamimi", birthDate="1971-05-29"),
+        entity("m1", "Membership", member="p1", organization="g1"),
+        entity("m2", "Membership", member="p2", organization="g2"),
+    ]
+    if shared_member:
+        rows.append(entity("m3", "Membership", member="p1", organization="g2"))
+    path = write_jsonl(tmp_path / "police.json", rows)
+    ingest_file(store, path, IngestOptions("police", "oc", progress=False))
+    result, _ = resolve_store(store)
+    groups = {
+        result.records[i].key: result.records[i].members
+        for i in range(len(result.records))
+        if result.records[i].schema == "Organization"
+    }
+    assert groups["oc/g1"] == {"oc/p1"}
+    resolver = store.read_resolver(SYSTEM).read_all().to_pylist()
+    canonical = {f"{r['dataset']}/{r['entity_id']}": r["canonical_id"] for r in resolver}
+    assert (canonical["oc/g1"] == canonical["oc/g2"]) is shared_member
+    assert canonical["oc/p1"] != canonical["oc/p2"]

@@ -40,6 +40,12 @@ class Facts:
     jurisdictions (BAOBAB MEDICAL SUPPLIES LLC in Russia, ... LTD in Singapore), are two
     companies, however alike their names. A group's companies abroad are companies of their
     own.
+
+    A group's members in one dataset: the police's two "Al-Tamimi clan" entries, one led by
+    Ahmed and one by Faisal, are two groups, since one file names no one in both (a
+    family name makes a group's name, and families are many). Members are told apart by
+    their records, so a file that holds one person twice and gives each group one of those
+    records splits one group in two: a merge missed, not a group invented.
     """
 
     unique: dict[str, set[str]] = field(default_factory=dict)
@@ -52,6 +58,8 @@ class Facts:
         unique = {k: set(v) for k, v in record.ids.items() if k in UNIQUE_KINDS}
         if deduplicated:
             unique[f"record of deduplicated dataset {record.dataset}"] = {record.key}
+        if record.members:
+            unique[f"members in {record.dataset}"] = set(record.members)
         numbers = record.ids.get("registration")
         if numbers and len(record.countries) == 1 and record.schema != "Person":
             (country,) = record.countries

@@ -64,6 +64,9 @@ class Record:
     countries: frozenset[str] = _NONE
     addresses: frozenset[str] = _NONE
     birth_places: frozenset[str] = _NONE
+    # Keys of the records its dataset names as its members (Membership), for groups: not
+    # compared, but a fact for clustering (``cluster.Facts``).
+    members: frozenset[str] = _NONE
 
     def fingerprint(self) -> str:
         """A hash of everything resolution compares: equal fingerprints, equal comparisons."""
@@ -84,11 +87,16 @@ class Record:
 
 
 def load_records(
-    store: Store, viewer: Viewer, links: list[tuple[str, str]] | None = None
+    store: Store,
+    viewer: Viewer,
+    links: list[tuple[str, str]] | None = None,
+    memberships: dict[str, dict[str, str]] | None = None,
 ) -> Iterator[Record]:
     """Stream the records the viewer may see, assembled from their statements; with
     ``links``, also collect there every entity-typed statement of any schema as (record key
-    of the entity, record key of the entity it names), for ``neighbours``."""
+    of the entity, record key of the entity it names), for ``neighbours``; with
+    ``memberships``, the Membership entities (record key -> property -> record key), for
+    ``attach_members`` once the stream has ended."""
     current: Record | None = None
     reader = store.read_statements(viewer, order_by_entity=True)
     for batch in reader:
@@ -96,10 +104,13 @@ def load_records(
         for i in range(batch.num_rows):
             schema = columns["schema"][i]
             dataset, entity_id = columns["dataset"][i], columns["entity_id"][i]
-            if links is not None and columns["prop_type"][i] == "entity":
-                links.append(
-                    (record_key(dataset, entity_id), record_key(dataset, columns["value"][i]))
-                )
+            if columns["prop_type"][i] == "entity":
+                target = record_key(dataset, columns["value"][i])
+                if links is not None:
+                    links.append((record_key(dataset, entity_id), target))
+                if memberships is not None and schema == "Membership":
+                    key = record_key(dataset, entity_id)
+                    memberships.setdefault(key, {})[columns["prop"][i]] = target
             if schema not in FAMILIES:
                 continue
             if current is None or (current.dataset, current.entity_id) != (dataset, entity_id):
@@ -115,6 +126,16 @@ def load_records(
             _add(current, columns["prop"][i], columns["value"][i])
     if current is not None:
         yield current
+
+
+def attach_members(records: list[Record], memberships: dict[str, dict[str, str]]) -> None:
+    """Give each group record the keys of the records its own dataset names as members."""
+    by_key = {r.key: r for r in records if "organization" in r.families}
+    for link in memberships.values():
+        group = by_key.get(link.get("organization", ""))
+        member = link.get("member")
+        if group is not None and member is not None:
+            group.members = group.members | {member}
 
 
 def _add(record: Record, prop: str, value: str) -> None:

@@ -32,7 +32,7 @@ from silobreak.resolve.neighbours import (
     neighbourhoods,
     shared_neighbour,
 )
-from silobreak.resolve.records import Record, load_records
+from silobreak.resolve.records import Record, attach_members, load_records
 from silobreak.runtime import cycle_collection_paused
 from silobreak.store.base import ResolveRun, Store
 
@@ -328,7 +328,10 @@ def resolve_store(
     runner = make_engine(engine, spark_master)
     started = datetime.now(UTC).replace(tzinfo=None)
     links: list[tuple[str, str]] | None = [] if neighbours else None
-    records = list(load_records(store, SYSTEM, links))
+    memberships: dict[str, dict[str, str]] = {}
+    records = list(load_records(store, SYSTEM, links, memberships))
+    attach_members(records, memberships)
+    del memberships
     around = neighbourhoods(records, links) if links is not None else None
     del links
     judgements = [(j.left, j.right, j.judgement) for j in store.list_judgements()]
