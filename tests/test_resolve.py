@@ -96,6 +96,21 @@ def test_blocking_pairs_a_record_in_another_script_by_two_common_names() -> None
     assert not any(0 in p for p in pairs - {(0, 1)})  # one common name is not enough
 
 
+def test_blocking_pairs_latin_transliterations_that_share_no_spelling() -> None:
+    """A German and an English transliteration of one Russian name share no part, sound or
+    beginning, only rigour's name symbols, each held by many: the rare pair of them pairs
+    the two."""
+    given = ["Pavel", "Igor", "Oleg", "Sergei", "Dmitri", "Anton"]
+    family = ["Ivanova", "Petrova", "Smirnova", "Kuznetsova", "Popova", "Vasilyeva"]
+    records = [
+        _rec("a/1", "Person", {"SACHAROW LUDMILA"}),
+        _rec("b/1", "Person", {"Lyudmila Tatjana Zaharov"}),
+        *(_rec(f"c/{k}", "Person", {f"{name} Zaharov"}) for k, name in enumerate(given)),
+        *(_rec(f"d/{k}", "Person", {f"Lyudmila {name}"}) for k, name in enumerate(family)),
+    ]
+    assert (0, 1) in set(_pairs(records))
+
+
 def test_comparison_levels_and_conflicts() -> None:
     a = _rec("a/1", "Person", {"Ivan Petrov"}, birth_dates={"1975-03-02"}, countries={"ru"})
     b = _rec("b/1", "Person", {"Иван Петров"}, birth_dates={"1975-02-03"}, countries={"ru"})

@@ -12,20 +12,23 @@ Every record gets keys, and the first letter of a key is its kind:
   (``nd:``), the birth place (``np:``; with the part's sound, ``nl:``, so "Ellie Powel" born
   in County Durham meets "Eleanor Powell" born there) and each word of an address
   (``na:``), and pairs of rigour name symbols of two parts (``nt:``: "صالح حسين" meets
-  "Hussein Saleh" though both names are common), which pair only a record written in
-  another script than Latin (rigour scores Zhou / Chiu as one name: among Latin records the
-  pairs would add ambiguity, not recall). The composite keys keep common parts usable:
+  "Hussein Saleh" though both names are common, "Sacharow Ludmila" meets "Lyudmila
+  Zaharov"), which pair a record written in another script than Latin whatever their
+  count, and two Latin records only when rare (rigour scores Zhou / Chiu as one name: a
+  common pair among Latin records adds ambiguity, not recall). The composite keys keep
+  common parts usable:
   ``john`` alone is held by too many records, ``john`` born on 1970-05-03 is not;
 - ``d`` full birth dates;
 - ``p`` birth places;
 - ``a`` addresses: the whole address and each pair of neighbouring words (a postcode, a
   street and its number), so "Devon, TQ13 8DF" and "TQ13 8DF" share ``a:tq13 8df``.
 
-A pair is a candidate if it shares an identifier, two name parts, keys of two kinds (a name
-and a birth date, a birth date and an address, ...), a rare name part, address or composite
-name key (at most 20 records), or a very rare key of another kind (at most 5: a birthday
-alone, or a name's sound alone, pairs mostly strangers). Keys shared by too many
-records (``trading``, ``mohammed``) are not used: they would pair everyone with everyone.
+A pair is a candidate if it shares an identifier (or a pair of name symbols with a record
+in another script), two name parts, keys of two kinds (a name and a birth date, a birth date
+and an address, ...), a rare name part, address or composite name key (at most 20 records),
+or a very rare key of another kind (at most 5: a birthday alone, or a name's sound alone,
+pairs mostly strangers). Keys shared by too many records (``trading``, ``mohammed``) are not
+used: they would pair everyone with everyone.
 """
 
 from __future__ import annotations
@@ -87,7 +90,7 @@ def _symbol_pairs(name: Name) -> list[str]:
 
 def other_script(record: Record) -> bool:
     """Whether none of the record's names is written in Latin letters (a trafficking case
-    naming "صالح حسين" only): its pairs of name symbols (``nt:``) may pair it."""
+    naming "صالح حسين" only): its pairs of name symbols (``nt:``) pair it however common."""
     return bool(record.names) and not any(_latin(name) for name in record.names)
 
 
@@ -100,10 +103,9 @@ def _latin(text: str) -> bool:
 PartSets = tuple[tuple[str, tuple[str, ...]], ...]
 
 
-def record_keys(record: Record, symbol_pairs: bool = True) -> tuple[set[str], PartSets]:
-    """The blocking keys of one record (``symbol_pairs``: with ``nt:`` keys, of use only
-    when some record is written in another script than Latin), and its name part sets: both
-    come from one analysis of its names, the costliest step of blocking."""
+def record_keys(record: Record) -> tuple[set[str], PartSets]:
+    """The blocking keys of one record and its name part sets: both come from one analysis
+    of its names, the costliest step of blocking."""
     keys: set[str] = set()
     part_sets: list[tuple[str, tuple[str, ...]]] = []
     for id_kind, values in record.ids.items():
@@ -139,8 +141,7 @@ def record_keys(record: Record, symbol_pairs: bool = True) -> tuple[set[str], Pa
             for symbol in name.symbols
             if str(symbol.category.value) == "NAME"
         )
-        if symbol_pairs:
-            keys.update(f"nt:{family}:{pair}" for pair in _symbol_pairs(name))
+        keys.update(f"nt:{family}:{pair}" for pair in _symbol_pairs(name))
     for address in record.addresses:
         tokens = words(address)
         if tokens:

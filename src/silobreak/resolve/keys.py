@@ -35,16 +35,14 @@ class KeyPass:
 
 
 def key_pass(records: list[Record], workers: int | None = None) -> KeyPass:
-    """Keys and part sets of all records; ``nt:`` keys (pairs of name symbols) only when
-    some record is written in another script than Latin."""
+    """Keys and part sets of all records."""
     workers = workers or default_workers()
     others = [other_script(record) for record in records]
-    symbol_pairs = any(others)
     if workers < 2 or len(records) < _PARALLEL_MIN_RECORDS:
-        return _slice(records, others, 0, len(records), symbol_pairs)
+        return _slice(records, others, 0, len(records))
     load_name_data()
     global _SHARED
-    _SHARED = (records, others, symbol_pairs)
+    _SHARED = (records, others)
     size = len(records)
     # At least four slices per worker, so that no worker is left with the last long slice.
     step = min(_SLICE, -(-size // (4 * workers)))
@@ -60,22 +58,20 @@ def key_pass(records: list[Record], workers: int | None = None) -> KeyPass:
     )
 
 
-_SHARED: tuple[list[Record], list[bool], bool] | None = None
+_SHARED: tuple[list[Record], list[bool]] | None = None
 
 
 def _shared_slice(start: int, stop: int) -> KeyPass:
     assert _SHARED is not None
-    records, others, symbol_pairs = _SHARED
-    return _slice(records, others, start, stop, symbol_pairs)
+    records, others = _SHARED
+    return _slice(records, others, start, stop)
 
 
-def _slice(
-    records: list[Record], others: list[bool], start: int, stop: int, symbol_pairs: bool
-) -> KeyPass:
+def _slice(records: list[Record], others: list[bool], start: int, stop: int) -> KeyPass:
     rows: dict[str, list[Any]] = {"key": [], "rec": [], "other_script": []}
     part_sets: list[PartSets] = []
     for index in range(start, stop):
-        keys, sets = record_keys(records[index], symbol_pairs=symbol_pairs)
+        keys, sets = record_keys(records[index])
         part_sets.append(sets)
         for key in sorted(keys):
             rows["key"].append(key)

@@ -6,10 +6,11 @@ from __future__ import annotations
 # Candidate pairs from a table ``keys(key, rec, other_script)``; parameters (in
 # ``candidate_parameters``' order): max records per key, the number of parts and this part
 # (pairs whose first record ``i`` has ``i % parts = part``), rare name part or address, rare key
-# of any kind. The first letter of a key is its kind (see ``blocking.py``). Keys of pairs of
-# name symbols (``nt:``) pair only a record written in another script than Latin with any
-# record: among Latin records, whose spellings other keys already meet, they would only add
-# pairs such as Zhou / Chiu (one name to rigour) and with them ambiguity.
+# of any kind. The first letter of a key is its kind (see ``blocking.py``). A key of a pair
+# of name symbols (``nt:``) is strong for a record written in another script than Latin; among
+# Latin records it is a composite name key like the others, used only when rare: held by
+# many, it pairs names such as Zhou / Chiu (one name to rigour), but held by a few it meets
+# transliterations that share no spelling ("Sacharow Ludmila" / "Lyudmila Zaharov").
 #
 # A pair is a candidate if it shares an identifier or a symbol pair, two name parts, keys of
 # two kinds, a rare name part or address, or a very rare key of any kind. Grouping first by
@@ -23,19 +24,20 @@ WITH counts AS (
 ),
 usable AS (
     SELECT k.key, k.rec, k.other_script, c.n FROM keys k JOIN counts c ON c.key = k.key
-    WHERE c.n BETWEEN 2 AND ? AND (left(k.key, 3) <> 'nt:' OR c.any_other_script)
+    WHERE c.n BETWEEN 2 AND ? AND (left(k.key, 3) <> 'nt:' OR c.any_other_script OR c.n <= ?)
 ),
 shared AS (
     SELECT a.rec AS i, b.rec AS j, left(a.key, 1) AS kind,
-        CASE WHEN left(a.key, 3) IN ('id:', 'nt:') THEN 1 ELSE 0 END AS strong,
+        CASE WHEN left(a.key, 3) = 'id:'
+              OR (left(a.key, 3) = 'nt:' AND (a.other_script OR b.other_script))
+             THEN 1 ELSE 0 END AS strong,
         CASE WHEN left(a.key, 2) = 'n:' THEN 1 ELSE 0 END AS name,
         CASE WHEN left(a.key, 2) IN ('n:', 'a:')
-              OR left(a.key, 3) IN ('nn:', 'nq:', 'nx:', 'nd:', 'np:', 'nl:', 'na:')
+              OR left(a.key, 3) IN ('nn:', 'nq:', 'nx:', 'nt:', 'nd:', 'np:', 'nl:', 'na:')
              THEN a.n END AS name_n,
         a.n
     FROM usable a JOIN usable b ON a.key = b.key AND a.rec < b.rec
-    WHERE (left(a.key, 3) <> 'nt:' OR a.other_script OR b.other_script)
-        AND a.rec % ? = ?
+    WHERE a.rec % ? = ?
 ),
 kinds AS (
     SELECT i, j, max(strong) AS strong, sum(name) AS names, min(name_n) AS rare_name,
@@ -52,4 +54,4 @@ ORDER BY i, j
 def candidate_parameters(limits: tuple[int, int, int], parts: int = 1, part: int = 0) -> list[int]:
     """The parameters of ``CANDIDATE_PAIRS`` for one part of the pairs."""
     max_key, rare, very_rare = limits
-    return [max_key, parts, part, rare, very_rare]
+    return [max_key, rare, parts, part, rare, very_rare]
