@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from silobreak.cli import main
-from silobreak.graph.analyze import Analysis, analyze_graph, run_analysis
+from silobreak.graph.analyze import Analysis, analyze_graph, explain, run_analysis
 from silobreak.graph.components import components, spark_components
 from silobreak.graph.expand import analysis_scores, expand
-from silobreak.graph.model import load_graph
+from silobreak.graph.model import Edge, Graph, Node, Topic, load_graph
 from silobreak.ingest import IngestOptions, ingest_file
 from silobreak.model.records import Org
 from silobreak.policy import SYSTEM, Viewer
@@ -331,3 +331,35 @@ def test_graph_build_on_spark_equals_the_embedded_one(world: Store) -> None:
 
 
 LISTS = {"names", "labels", "schemata", "datasets", "orgs", "markings"}
+
+
+def test_a_member_is_lifted_by_what_the_others_bring_not_by_itself() -> None:
+    """A police boss (organized crime) in one group with a poacher (environmental crime) and
+    a clerk with no record: the network spans two domains, but what it adds to the boss is
+    the poacher's domain alone, and to the clerk both."""
+
+    def node(name: str, org: str, domain: str | None) -> Node:
+        topics = [Topic("crime", domain, org, name, org, "TLP:AMBER", "A", None)] if domain else []
+        return Node(name, "Person", name, [org], [org], 1, None, topics)
+
+    nodes = [
+        node("boss", "police", "organized_crime"),
+        node("poacher", "wildlife", "environmental_crime"),
+        node("clerk", "registry", None),
+        Node("group", "Organization", "Star Brotherhood", ["police"], ["police"], 1, None),
+    ]
+    edges = [
+        Edge(k, 3, "Membership", ("d",), ("police",), ("TLP:AMBER",), "A", 1, None)
+        for k in range(3)
+    ]
+    sectors = {"police": "law_enforcement", "wildlife": "government", "registry": "government"}
+    graph = Graph(nodes, edges, {n.id: k for k, n in enumerate(nodes)}, sectors)
+    analysis = analyze_graph(graph)
+    (network,) = analysis.networks
+    assert set(network.domains) == {"organized_crime", "environmental_crime"}
+    by_id = {graph.nodes[c.node].id: c for c in analysis.convergences}
+    boss = by_id["boss"]
+    share = explain(analysis, boss)["network_share"]
+    assert share == network.without[0] < network.score
+    assert boss.score == round(0.5 * boss.entity_score + 0.5 * share, 6)
+    assert explain(analysis, by_id["clerk"])["network_share"] == network.score

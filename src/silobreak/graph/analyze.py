@@ -47,12 +47,21 @@ def analyze_graph(graph: Graph) -> Analysis:
     for item in convergences:
         item.entity_score = item.score
         item.network = membership[item.node]
-        network_score = networks[item.network].score if item.network >= 0 else 0.0
+        network_score = network_share(networks, item.network, item.node)
         item.score = round(
             (1 - NETWORK_WEIGHT) * item.entity_score + NETWORK_WEIGHT * network_score, 6
         )
     convergences.sort(key=lambda c: (-c.score, graph.nodes[c.node].id))
     return Analysis(graph, convergences, networks, membership)
+
+
+def network_share(networks: list[Network], index: int, node: int) -> float:
+    """What a node's network adds to it: the network's score without the node's own
+    evidence (``networks.py``); 0 for a node in no network."""
+    if index < 0:
+        return 0.0
+    network = networks[index]
+    return network.without.get(node, network.score)
 
 
 def signature(store: Store, viewer: Viewer) -> str:
@@ -104,6 +113,7 @@ def explain(analysis: Analysis, item: Convergence) -> dict[str, Any]:
         "recency": round(item.recency, 4),
         "network": network.id if network else None,
         "network_score": network.score if network else 0.0,
+        "network_share": network_share(analysis.networks, item.network, item.node),
         "domains": [
             {
                 "domain": ev.domain,

@@ -4,17 +4,23 @@ Communities come from the Leiden algorithm (igraph, constant Potts model, link w
 decay of their kind, so that ownership binds more than a payment). A network's score uses the
 entity formula of ``score.py`` over its members: for each domain the strongest direct
 evidence any member carries, breadth over those, independence over the organizations and
-sectors that report them. Brokers are the members with the highest betweenness inside the
-network (shortest paths weighted by ``-log(decay)``): the people and companies through which
-its domains connect (in networks of more than 2,000 nodes, where betweenness would cost too
-much, the members with the most weighted links).
+sectors that report them. Each member that carries direct evidence also gets the network's
+score without it (``without``): what the others bring, which is what the network adds to the
+member's own score (``analyze.py``). A one-domain namesake boss whose community otherwise
+touches one other domain is then not lifted by a convergence he half makes himself.
+
+Brokers are the members with the highest betweenness inside the network (shortest paths
+weighted by ``-log(decay)``): the people and companies through which its domains connect (in
+networks of more than 2,000 nodes, where betweenness would cost too much, the members with
+the most weighted links).
 """
 
 from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import igraph as ig
 
@@ -51,6 +57,9 @@ class Network:
     orgs: list[str]
     score: float
     brokers: list[int]
+    # member -> the network's score over the other members' evidence, for the members that
+    # carry some (the others' share is ``score``)
+    without: dict[int, float] = field(default_factory=dict)
 
 
 def to_igraph(graph: Graph) -> ig.Graph:
@@ -77,27 +86,35 @@ def find_networks(graph: Graph, seed: int = 0) -> tuple[list[Network], list[int]
         actors = [m for m in members if graph.nodes[m].actor]
         if len(actors) < MIN_ACTORS:
             continue
-        domains: dict[str, float] = {}
-        orgs: set[str] = set()
+        # per member: its direct evidence (domain -> value) and the organizations it brings
+        carried: dict[int, dict[str, float]] = {}
+        brought: dict[int, set[str]] = {m: set(graph.nodes[m].orgs) for m in actors}
         for domain, carriers in direct.items():
             for m in members:
                 if m in carriers:
                     value, topics = carriers[m]
-                    domains[domain] = max(domains.get(domain, 0.0), value)
-                    orgs.update(t.org for t in topics)
-        strengths = sorted((v for v in domains.values() if v >= MIN_STRENGTH), reverse=True)
-        if not strengths:
+                    carried.setdefault(m, {})[domain] = value
+                    brought.setdefault(m, set()).update(t.org for t in topics)
+        score = _score(graph, carried.values(), brought.values())
+        if score is None:
             continue
-        orgs.update(o for m in actors for o in graph.nodes[m].orgs)
-        sectors = {graph.sectors.get(o, o) for o in orgs}
         networks.append(
             Network(
                 "",
                 sorted(members),
-                dict(sorted(domains.items())),
-                sorted(orgs),
-                round(breadth(strengths) * independence(orgs, sectors), 6),
+                dict(sorted(_strongest(carried.values()).items())),
+                sorted(set().union(*brought.values())),
+                score,
                 [],
+                {
+                    m: _score(
+                        graph,
+                        (v for k, v in carried.items() if k != m),
+                        (v for k, v in brought.items() if k != m),
+                    )
+                    or 0.0
+                    for m in carried
+                },
             )
         )
     networks.sort(key=lambda n: (-n.score, graph.nodes[n.members[0]].id))
@@ -109,6 +126,27 @@ def find_networks(graph: Graph, seed: int = 0) -> tuple[list[Network], list[int]
         for m in net.members:
             membership[m] = k
     return networks, membership
+
+
+def _strongest(carried: Iterable[dict[str, float]]) -> dict[str, float]:
+    """Each domain at its strongest member."""
+    domains: dict[str, float] = {}
+    for values in carried:
+        for domain, value in values.items():
+            domains[domain] = max(domains.get(domain, 0.0), value)
+    return domains
+
+
+def _score(
+    graph: Graph, carried: Iterable[dict[str, float]], brought: Iterable[set[str]]
+) -> float | None:
+    """Breadth times independence over members' evidence; None if no domain is strong enough."""
+    strengths = sorted((v for v in _strongest(carried).values() if v >= MIN_STRENGTH), reverse=True)
+    if not strengths:
+        return None
+    orgs: set[str] = set().union(*brought)
+    sectors = {graph.sectors.get(o, o) for o in orgs}
+    return round(breadth(strengths) * independence(orgs, sectors), 6)
 
 
 def _brokers(g: ig.Graph, members: list[int], graph: Graph) -> list[int]:
