@@ -86,35 +86,26 @@ def find_networks(graph: Graph, seed: int = 0) -> tuple[list[Network], list[int]
         actors = [m for m in members if graph.nodes[m].actor]
         if len(actors) < MIN_ACTORS:
             continue
-        # per member: its direct evidence (domain -> value) and the organizations it brings
-        carried: dict[int, dict[str, float]] = {}
-        brought: dict[int, set[str]] = {m: set(graph.nodes[m].orgs) for m in actors}
+        tally = _Tally(graph)
+        for m in actors:
+            tally.bring(m, graph.nodes[m].orgs)
         for domain, carriers in direct.items():
             for m in members:
                 if m in carriers:
                     value, topics = carriers[m]
-                    carried.setdefault(m, {})[domain] = value
-                    brought.setdefault(m, set()).update(t.org for t in topics)
-        score = _score(graph, carried.values(), brought.values())
+                    tally.carry(m, domain, value, [t.org for t in topics])
+        score = tally.score()
         if score is None:
             continue
         networks.append(
             Network(
                 "",
                 sorted(members),
-                dict(sorted(_strongest(carried.values()).items())),
-                sorted(set().union(*brought.values())),
+                {d: best[0][0] for d, best in sorted(tally.best.items())},
+                sorted(tally.orgs),
                 score,
                 [],
-                {
-                    m: _score(
-                        graph,
-                        (v for k, v in carried.items() if k != m),
-                        (v for k, v in brought.items() if k != m),
-                    )
-                    or 0.0
-                    for m in carried
-                },
+                {m: tally.score(without=m) or 0.0 for m in tally.carriers},
             )
         )
     networks.sort(key=lambda n: (-n.score, graph.nodes[n.members[0]].id))
@@ -128,25 +119,50 @@ def find_networks(graph: Graph, seed: int = 0) -> tuple[list[Network], list[int]
     return networks, membership
 
 
-def _strongest(carried: Iterable[dict[str, float]]) -> dict[str, float]:
-    """Each domain at its strongest member."""
-    domains: dict[str, float] = {}
-    for values in carried:
-        for domain, value in values.items():
-            domains[domain] = max(domains.get(domain, 0.0), value)
-    return domains
+class _Tally:
+    """A network's direct evidence by member, so that its score can be taken without any one
+    member in time independent of the network's size: per domain the two strongest members,
+    per organization how many members bring it."""
 
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.best: dict[str, list[tuple[float, int]]] = {}  # domain -> top two (value, member)
+        self.count: dict[str, int] = {}  # org -> members that bring it
+        self.by_member: dict[int, set[str]] = {}
+        self.carriers: set[int] = set()
 
-def _score(
-    graph: Graph, carried: Iterable[dict[str, float]], brought: Iterable[set[str]]
-) -> float | None:
-    """Breadth times independence over members' evidence; None if no domain is strong enough."""
-    strengths = sorted((v for v in _strongest(carried).values() if v >= MIN_STRENGTH), reverse=True)
-    if not strengths:
-        return None
-    orgs: set[str] = set().union(*brought)
-    sectors = {graph.sectors.get(o, o) for o in orgs}
-    return round(breadth(strengths) * independence(orgs, sectors), 6)
+    def bring(self, member: int, orgs: Iterable[str]) -> None:
+        mine = self.by_member.setdefault(member, set())
+        for org in set(orgs) - mine:
+            mine.add(org)
+            self.count[org] = self.count.get(org, 0) + 1
+
+    def carry(self, member: int, domain: str, value: float, orgs: Iterable[str]) -> None:
+        self.carriers.add(member)
+        top = self.best.setdefault(domain, [])
+        top.append((value, member))
+        top.sort(key=lambda x: (-x[0], x[1]))
+        del top[2:]
+        self.bring(member, orgs)
+
+    @property
+    def orgs(self) -> set[str]:
+        return set(self.count)
+
+    def score(self, without: int | None = None) -> float | None:
+        """Breadth times independence over the members' evidence (but ``without``'s); None
+        if no domain is strong enough."""
+        values = []
+        for top in self.best.values():
+            kept = [value for value, member in top if member != without]
+            if kept and kept[0] >= MIN_STRENGTH:
+                values.append(kept[0])
+        if not values:
+            return None
+        mine = self.by_member.get(without, set()) if without is not None else set()
+        orgs = {o for o, n in self.count.items() if n > (1 if o in mine else 0)}
+        sectors = {self.graph.sectors.get(o, o) for o in orgs}
+        return round(breadth(sorted(values, reverse=True)) * independence(orgs, sectors), 6)
 
 
 def _brokers(g: ig.Graph, members: list[int], graph: Graph) -> list[int]:
