@@ -1,7 +1,8 @@
 """``silobreak analyze``: build the viewer's resolved graph, score convergence, find networks.
 
-An entity's final score blends its own convergence (``score.py``) with that of its network
-(``networks.py``): ``(1 - NETWORK_WEIGHT) * entity + NETWORK_WEIGHT * network``. A weak
+An entity's final score blends its own convergence (``score.py``) with its network's
+(``networks.py``): ``(1 - NETWORK_WEIGHT) * entity + NETWORK_WEIGHT * share``, the share being
+the network's score without the entity's own evidence (``network_share``). A weak
 member of a network that spans four domains (a wallet, a lieutenant named once) then ranks
 above a person who merely appears in two unrelated files, which is how investigators follow
 a minor case to the larger operation. Results are stored per view, with a signature of the
@@ -47,10 +48,8 @@ def analyze_graph(graph: Graph) -> Analysis:
     for item in convergences:
         item.entity_score = item.score
         item.network = membership[item.node]
-        network_score = network_share(networks, item.network, item.node)
-        item.score = round(
-            (1 - NETWORK_WEIGHT) * item.entity_score + NETWORK_WEIGHT * network_score, 6
-        )
+        share = network_share(networks, item.network, item.node)
+        item.score = round((1 - NETWORK_WEIGHT) * item.entity_score + NETWORK_WEIGHT * share, 6)
     convergences.sort(key=lambda c: (-c.score, graph.nodes[c.node].id))
     return Analysis(graph, convergences, networks, membership)
 

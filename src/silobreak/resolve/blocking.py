@@ -16,8 +16,8 @@ Every record gets keys, and the first letter of a key is its kind:
   Zaharov"), which pair a record written in another script than Latin whatever their
   count, and two Latin records only when rare (rigour scores Zhou / Chiu as one name: a
   common pair among Latin records adds ambiguity, not recall). The composite keys keep
-  common parts usable:
-  ``john`` alone is held by too many records, ``john`` born on 1970-05-03 is not;
+  common parts usable: ``john`` alone is held by too many records, ``john`` born on
+  1970-05-03 is not;
 - ``d`` full birth dates;
 - ``p`` birth places;
 - ``a`` addresses: the whole address and each pair of neighbouring words (a postcode, a
