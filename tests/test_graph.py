@@ -334,32 +334,36 @@ LISTS = {"names", "labels", "schemata", "datasets", "orgs", "markings"}
 
 
 def test_a_member_is_lifted_by_what_the_others_bring_not_by_itself() -> None:
-    """A police boss (organized crime) in one group with a poacher (environmental crime) and
-    a clerk with no record: the network spans two domains, but what it adds to the boss is
-    the poacher's domain alone, and to the clerk both."""
+    """A police boss (organized crime) in one group with a poacher named in a seizure
+    (environmental crime) and a clerk with no record: the network spans two domains, but
+    what it adds to the boss is the poacher's domain alone, to the poacher the boss's (the
+    seizure names no one else: it is the poacher's evidence), and to the clerk both."""
 
-    def node(name: str, org: str, domain: str | None) -> Node:
-        topics = [Topic("crime", domain, org, name, org, "TLP:AMBER", "A", None)] if domain else []
-        return Node(name, "Person", name, [org], [org], 1, None, topics)
+    def topic(domain: str, org: str) -> list[Topic]:
+        return [Topic("crime", domain, org, domain, org, "TLP:AMBER", "A", None)]
 
     nodes = [
-        node("boss", "police", "organized_crime"),
-        node("poacher", "wildlife", "environmental_crime"),
-        node("clerk", "registry", None),
-        Node("group", "Organization", "Star Brotherhood", ["police"], ["police"], 1, None),
+        Node("boss", "Person", "boss", ["p"], ["police"], 1, None, topic("organized_crime", "p")),
+        Node("poacher", "Person", "poacher", ["w"], ["wildlife"], 1, None),
+        Node("clerk", "Person", "clerk", ["r"], ["registry"], 1, None),
+        Node("group", "Organization", "Star Brotherhood", ["p"], ["police"], 1, None),
+        Node("seizure", "Event", "Ivory", ["w"], ["wildlife"], 1, None),
     ]
-    edges = [
-        Edge(k, 3, "Membership", ("d",), ("police",), ("TLP:AMBER",), "A", 1, None)
-        for k in range(3)
-    ]
+    nodes[4].topics = topic("environmental_crime", "wildlife")
+
+    def edge(a: int, b: int, kind: str) -> Edge:
+        return Edge(a, b, kind, ("d",), ("police",), ("TLP:AMBER",), "A", 1, None)
+
+    edges = [edge(k, 3, "Membership") for k in range(3)] + [edge(4, 1, "Event:involved")]
     sectors = {"police": "law_enforcement", "wildlife": "government", "registry": "government"}
     graph = Graph(nodes, edges, {n.id: k for k, n in enumerate(nodes)}, sectors)
     analysis = analyze_graph(graph)
     (network,) = analysis.networks
     assert set(network.domains) == {"organized_crime", "environmental_crime"}
     by_id = {graph.nodes[c.node].id: c for c in analysis.convergences}
+    shares = {name: explain(analysis, by_id[name])["network_share"] for name in by_id}
+    assert shares["boss"] == network.without[0] < network.score
+    assert shares["poacher"] == network.without[1] < network.score
+    assert shares["clerk"] == network.score
     boss = by_id["boss"]
-    share = explain(analysis, boss)["network_share"]
-    assert share == network.without[0] < network.score
-    assert boss.score == round(0.5 * boss.entity_score + 0.5 * share, 6)
-    assert explain(analysis, by_id["clerk"])["network_share"] == network.score
+    assert boss.score == round(0.5 * boss.entity_score + 0.5 * shares["boss"], 6)

@@ -4,9 +4,10 @@ Communities come from the Leiden algorithm (igraph, constant Potts model, link w
 decay of their kind, so that ownership binds more than a payment). A network's score uses the
 entity formula of ``score.py`` over its members: for each domain the strongest direct
 evidence any member carries, breadth over those, independence over the organizations and
-sectors that report them. Each member that carries direct evidence also gets the network's
-score without it (``without``): what the others bring, which is what the network adds to the
-member's own score (``analyze.py``). A one-domain namesake boss whose community otherwise
+sectors that report them. Each member that carries direct evidence (its own topics, or an
+event's that names no other actor of the network) also gets the network's score without it
+(``without``): what the others bring, which is what the network adds to the member's own
+score (``analyze.py``). A one-domain namesake boss whose community otherwise
 touches one other domain is then not lifted by a convergence he half makes himself.
 
 Brokers are the members with the highest betweenness inside the network (shortest paths
@@ -89,11 +90,12 @@ def find_networks(graph: Graph, seed: int = 0) -> tuple[list[Network], list[int]
         tally = _Tally(graph)
         for m in actors:
             tally.bring(m, graph.nodes[m].orgs)
+        inside = set(members)
         for domain, carriers in direct.items():
             for m in members:
                 if m in carriers:
                     value, topics = carriers[m]
-                    tally.carry(m, domain, value, [t.org for t in topics])
+                    tally.carry(_owner(graph, m, inside), domain, value, [t.org for t in topics])
         score = tally.score()
         if score is None:
             continue
@@ -117,6 +119,19 @@ def find_networks(graph: Graph, seed: int = 0) -> tuple[list[Network], list[int]
         for m in net.members:
             membership[m] = k
     return networks, membership
+
+
+def _owner(graph: Graph, node: int, inside: set[int]) -> int:
+    """Whose evidence a node's topics are: an actor's own, or an event's (a case, a seizure)
+    that names a single actor of the network, that actor's; else the node's own."""
+    if graph.nodes[node].actor:
+        return node
+    actors = {
+        other
+        for k in graph.adjacency[node]
+        if (other := graph.other(graph.edges[k], node)) in inside and graph.nodes[other].actor
+    }
+    return actors.pop() if len(actors) == 1 else node
 
 
 class _Tally:
