@@ -10,12 +10,14 @@ from click.testing import CliRunner
 
 from silobreak.cli import main
 from silobreak.resolve.names import DEFAULT_THRESHOLD, compare_name_sets, compare_names
+from silobreak.resolve.pinyin import SYLLABLES, is_pinyin
 
 SAME = [
     ("Person", "Mohammed Al-Husseini", "محمد الحسيني"),  # Arabic script
     ("Person", "Mohammed Husseini", "Muhamad Husaini"),  # transliteration drift
     ("Person", "Maria Osetrova", "Мария Александровна Осетрова"),  # Cyrillic + patronymic
     ("Person", "Wang Wei", "王伟"),  # Chinese
+    ("Person", "Chen Xiaoming", "Chan Xiaoming"),  # Mandarin and Cantonese romanisation
     ("Person", "Juan Carlos Garcia", "GARCÍA, Juan Carlos"),  # order, case, accents
     ("Person", "Dmitry Sokolov", "Dmitriy Sokolov"),
     ("Person", "Olaf Scholze", "Olaf Scholz"),  # typo
@@ -37,6 +39,8 @@ DIFFERENT = [
     ("Company", "Saudi Arabian Gas Company", "Saudi Arabian Oil Company"),
     # a long chain of names with one element replaced: another father, another person
     ("Person", "Abdullah Khalid Hamad Saeed Al-Rashidi", "Abdullah Khalid Hamad Nasser Al-Rashidi"),
+    # two Chinese surnames that share a metaphone (赵 and 周)
+    ("Person", "ZHAO Lihua", "ZHOU, Lihua"),
 ]
 
 
@@ -109,3 +113,9 @@ def test_cli_names_compare(tmp_path: Path) -> None:
     bad.write_text("name1,name2\nA,B\n")
     failed = CliRunner().invoke(main, ["names", "compare", "--in", str(bad), "--out", str(out)])
     assert failed.exit_code == 1 and "missing column(s) schema" in failed.output
+
+
+def test_pinyin_words_and_syllables() -> None:
+    assert {"zhao", "zhou", "zhu", "li", "hua", "xiong"} <= SYLLABLES
+    assert is_pinyin("lihua") and is_pinyin("xiaoming") and is_pinyin("zhao")
+    assert not is_pinyin("smith") and not is_pinyin("mohammed") and not is_pinyin("")

@@ -37,6 +37,8 @@ from rigour.names import (
     pair_symbols,
 )
 
+from silobreak.resolve.pinyin import SYLLABLES, is_pinyin
+
 DEFAULT_THRESHOLD = 0.7
 
 PERSON_SCHEMATA = frozenset({"Person"})
@@ -95,9 +97,12 @@ def _content(parts: Sequence[Part]) -> bool:
     return any(not p.light and len(p.comparable) > 1 for p in parts)
 
 
-def _residue_score(qps: Sequence[Part], rps: Sequence[Part], edit: float) -> tuple[float, str]:
+def _residue_score(
+    qps: Sequence[Part], rps: Sequence[Part], edit: float, pinyin: bool
+) -> tuple[float, str]:
     """rigour's edit score, raised to the phonetic score when the parts sound the same, or to
-    an initial's score when one part is the other's initial."""
+    an initial's score when one part is the other's initial. ``pinyin``: both names are
+    romanised Mandarin (see ``_sound_alike``)."""
     left = "".join(p.comparable for p in qps)
     right = "".join(p.comparable for p in rps)
     if left == right:
@@ -106,10 +111,17 @@ def _residue_score(qps: Sequence[Part], rps: Sequence[Part], edit: float) -> tup
     if one_to_one and min(len(left), len(right)) == 1 and left[0] == right[0]:
         # an initial the name databases hold no symbol for: "Joseph E." / "Joseph Emanuel"
         return _SYMBOL_SCORES["INITIAL"], "initial"
-    sound = qps[0].metaphone if one_to_one else None
-    if edit < _PHONETIC_SCORE and sound and sound == rps[0].metaphone:
+    if edit < _PHONETIC_SCORE and one_to_one and _sound_alike(qps[0], rps[0], pinyin):
         return _PHONETIC_SCORE, "phonetic"
     return float(edit), "fuzzy"
+
+
+def _sound_alike(a: Part, b: Part, pinyin: bool) -> bool:
+    """Equal metaphones, unless the names are romanised Mandarin and the parts two different
+    syllables: Zhao, Zhou and Zhu share a metaphone and are three surnames."""
+    if not a.metaphone or a.metaphone != b.metaphone:
+        return False
+    return not (pinyin and a.comparable in SYLLABLES and b.comparable in SYLLABLES)
 
 
 def name_type(schema: str) -> NameTypeTag:
@@ -189,6 +201,7 @@ class Analysed(NamedTuple):
     name: Name
     comparable: str
     parts: tuple[Part, ...]
+    pinyin: bool  # every part that weighs is romanised Mandarin ("ZHAO Lihua")
 
 
 def _analysed(name: Name) -> Analysed:
@@ -204,7 +217,9 @@ def _analysed(name: Name) -> Analysed:
             )
         )
     assert all(part.position == k for k, part in enumerate(parts))
-    return Analysed(name, name.comparable, tuple(parts))
+    heavy = [p.comparable for p in parts if not p.light]
+    pinyin = bool(heavy) and all(map(is_pinyin, heavy))
+    return Analysed(name, name.comparable, tuple(parts), pinyin)
 
 
 # An analysed name takes about 15 KB: the cache holds what one pass over the records of a
@@ -314,6 +329,7 @@ def _score_pairing(
     right: str,
 ) -> NameComparison:
     parts_a, parts_b = a.parts, b.parts
+    pinyin = a.pinyin and b.pinyin
     matches: list[PartMatch] = []
     used_a: set[int] = set()
     used_b: set[int] = set()
@@ -347,7 +363,7 @@ def _score_pairing(
             rps = [parts_b[p.index] for p in al.rps]
             if qps and rps:
                 weight = sum(p.weight for p in (*qps, *rps))
-                score, how = _residue_score(qps, rps, al.score)
+                score, how = _residue_score(qps, rps, al.score, pinyin)
                 matches.append(PartMatch(al.qstr, al.rstr, score, how, weight))
             else:
                 solos_a.extend(qps)
@@ -356,7 +372,7 @@ def _score_pairing(
     for sa in list(solos_a):
         if len(sa.comparable) < 3 or not sa.metaphone:
             continue
-        sb = next((p for p in solos_b if p.metaphone == sa.metaphone), None)
+        sb = next((p for p in solos_b if _sound_alike(sa, p, pinyin)), None)
         if sb is not None:
             solos_a.remove(sa)
             solos_b.remove(sb)
