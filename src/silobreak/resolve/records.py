@@ -105,12 +105,12 @@ def load_records(
             schema = columns["schema"][i]
             dataset, entity_id = columns["dataset"][i], columns["entity_id"][i]
             if columns["prop_type"][i] == "entity":
+                source = record_key(dataset, entity_id)
                 target = record_key(dataset, columns["value"][i])
                 if links is not None:
-                    links.append((record_key(dataset, entity_id), target))
+                    links.append((source, target))
                 if memberships is not None and schema == "Membership":
-                    key = record_key(dataset, entity_id)
-                    memberships.setdefault(key, {})[columns["prop"][i]] = target
+                    memberships.setdefault(source, {})[columns["prop"][i]] = target
             if schema not in FAMILIES:
                 continue
             if current is None or (current.dataset, current.entity_id) != (dataset, entity_id):

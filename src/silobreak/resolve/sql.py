@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 # Candidate pairs from a table ``keys(key, rec, other_script)``; parameters (in
-# ``candidate_parameters``' order): max records per key, the number of parts and this part
-# (pairs whose first record ``i`` has ``i % parts = part``), rare name part or address, rare key
-# of any kind. The first letter of a key is its kind (see ``blocking.py``). A key of a pair
-# of name symbols (``nt:``) is strong for a record written in another script than Latin; among
-# Latin records it is a composite name key like the others, used only when rare: held by
-# many, it pairs names such as Zhou / Chiu (one name to rigour), but held by a few it meets
-# transliterations that share no spelling ("Sacharow Ludmila" / "Lyudmila Zaharov").
+# ``candidate_parameters``' order): max records per key, rare name key (for ``nt:`` keys among
+# Latin records), the number of parts and this part (pairs whose first record ``i`` has
+# ``i % parts = part``), rare name key again, rare key of any kind. The first letter of a key
+# is its kind (see ``blocking.py``). A key of a pair of name symbols (``nt:``) is strong for a
+# record written in another script than Latin; among Latin records it is a composite name key
+# like the others, used only when rare: held by many, it pairs names such as Zhou / Chiu (one
+# name to rigour), but held by a few it meets transliterations that share no spelling
+# ("Sacharow Ludmila" / "Lyudmila Zaharov").
 #
 # A pair is a candidate if it shares an identifier or a symbol pair, two name parts, keys of
 # two kinds, a rare name part or address, or a very rare key of any kind. Grouping first by
