@@ -7,6 +7,7 @@ import string
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
+from rigour.ids import IMO
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
@@ -27,6 +28,16 @@ def imo(rng: random.Random) -> str:
     digits = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(5)]
     check = sum(d * (7 - i) for i, d in enumerate(digits)) % 10
     return "".join(map(str, digits)) + str(check)
+
+
+def wrong_imo(value: str) -> str:
+    """``value`` with another check digit that neither IMO scheme accepts: rigour also admits
+    company IMO numbers (another checksum), so one digit off can land on a valid number."""
+    for step in range(1, 10):
+        wrong = f"{value[:-1]}{(int(value[-1]) + step) % 10}"
+        if not IMO.is_valid(wrong):
+            return wrong
+    raise ValueError(f"every check digit of {value} is valid in some IMO scheme")
 
 
 def iban(rng: random.Random, country: str) -> str:

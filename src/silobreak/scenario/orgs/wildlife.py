@@ -104,7 +104,7 @@ def write_wildlife(ctx: Ctx, spec: OrgSpec) -> None:
     for person in sample_persons(ctx, 0.05, "environmental_crime"):
         seizure([person], None, None)
     bad = world.vessels[0]
-    wrong_imo = f"IMO {bad.imo[:-1]}{(int(bad.imo[-1]) + 1) % 10}"
+    wrong_imo = f"IMO {ids.wrong_imo(bad.imo)}"
     with truth.planting_bad_row():
         line = seizure([world.repeaters[0]], bad, None, imo=wrong_imo)
     truth.bad_row(spec.dataset, line, "IMO number with a wrong check digit")
