@@ -11,9 +11,12 @@ takes the true identity most of its records have; true identities are ranked by 
 entity. Reported: precision@K, recall@2K, and how many decoys (namesakes, legitimate
 companies known everywhere, repeat offenders within one domain) rank in the top K.
 
-Baseline, in the same run and on the same resolver: each canonical entity scored by the
-number of distinct crime domains declared for the datasets its records come from (the
-approach the issue reports at precision@K 0.70 with Splink's clusters).
+Baselines: each canonical entity scored by the number of distinct crime domains declared for
+the datasets its records come from (the approach the issue reports at precision@K 0.70),
+in the same run on silobreak's resolver (``baseline_dataset_domains``) and, with
+``--baseline-dir DIR``, on Splink's clusters: the world's records are written to ``DIR``
+and ``anchor_splink_convergence.py DIR``, run in its own environment, clusters them with
+Splink 5 and ranks the clusters the same way (the same ranking functions, ``ranking.py``).
 Tuning of the score's constants was done on seeds 1 and 2 only.
 """
 
@@ -22,11 +25,17 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ranking import metrics, planted_and_decoys, rank_true_ids, true_identities
 
 from silobreak.graph.analyze import run_analysis
 from silobreak.pipeline import ingest_scenario
@@ -35,48 +44,77 @@ from silobreak.resolve.run import resolve_store
 from silobreak.scenario import generate
 from silobreak.store import open_store
 
-
-def planted_and_decoys(truth: dict[str, Any]) -> tuple[set[str], dict[str, set[str]]]:
-    members = {m for c in truth["convergences"] for m in c["members"]}
-    planted = {
-        tid
-        for tid, info in truth["entities"].items()
-        if (tid in members or info.get("holder") in members) and info["orgs"]
-    }
-    decoys = truth["decoys"]
-    return planted, {
-        "namesakes": {t for pair in decoys["namesakes"] for t in pair},
-        "legit": set(decoys["legit_everywhere"]),
-        "repeaters": set(decoys["repeat_offenders"]),
-    }
-
-
-def rank_true_ids(scored: list[tuple[str, float]], true_of: dict[str, str]) -> list[str]:
-    """True identities in order of their best-scored canonical entity."""
-    ranked: list[str] = []
-    seen: set[str] = set()
-    for canonical, _ in sorted(scored, key=lambda x: (-x[1], x[0])):
-        tid = true_of.get(canonical)
-        if tid is not None and tid not in seen:
-            seen.add(tid)
-            ranked.append(tid)
-    return ranked
+FAMILIES = {
+    "Person": "person",
+    "Company": "organization",
+    "Organization": "organization",
+    "LegalEntity": "organization",
+    "PublicBody": "organization",
+    "Vessel": "vessel",
+    "BankAccount": "account",
+    "CryptoWallet": "wallet",
+    "UserAccount": "user_account",
+}
+COUNTRY = ("nationality", "country", "jurisdiction", "flag")
+IDENTIFIERS = (
+    "passportNumber",
+    "idNumber",
+    "registrationNumber",
+    "taxNumber",
+    "imoNumber",
+    "iban",
+    "accountNumber",
+    "publicKey",
+    "username",
+    "email",
+)
 
 
-def metrics(ranked: list[str], planted: set[str], decoys: dict[str, set[str]]) -> dict[str, Any]:
-    k = len(planted)
-    top = set(ranked[:k])
-    out: dict[str, Any] = {
-        "K": k,
-        "precision_at_K": round(len(top & planted) / k, 3),
-        "recall_at_2K": round(len(set(ranked[: 2 * k]) & planted) / k, 3),
-    }
-    for name, ids in decoys.items():
-        out[f"{name}_in_top_K"] = len(top & ids)
-    return out
+def _plain(text: str | None) -> str | None:
+    """Lower case, letters and digits only, words sorted: "LAST, First" and "First Last" are
+    one string for the baseline's comparisons."""
+    if not text:
+        return None
+    words = "".join(ch if ch.isalnum() else " " for ch in text.lower()).split()
+    return " ".join(sorted(words)) or None
 
 
-def run(size: str, seed: int) -> dict[str, Any]:
+def baseline_records(statements: pa.Table) -> pa.Table:
+    """One row per record of a thing that can be resolved, with the columns the Splink
+    baseline compares: family of schema, name, birth date, country, main identifier."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for st in statements.to_pylist():
+        family = FAMILIES.get(st["schema"])
+        if family is None:
+            continue
+        row = rows.setdefault(
+            (st["dataset"], st["entity_id"]),
+            {"dataset": st["dataset"], "entity_id": st["entity_id"], "family": family},
+        )
+        prop, value = st["prop"], st["value"]
+        if prop == "name" and "name" not in row:
+            row["name"] = _plain(value)
+        elif prop == "birthDate" and "birth_date" not in row:
+            row["birth_date"] = value[:10]
+        elif prop in COUNTRY and "country" not in row:
+            row["country"] = value
+        elif prop in IDENTIFIERS and "identifier" not in row:
+            row["identifier"] = _plain(value)
+    columns = ("dataset", "entity_id", "family", "name", "birth_date", "country", "identifier")
+    return pa.table({c: [r.get(c) for r in rows.values()] for c in columns})
+
+
+def export_baseline(
+    out: Path, statements: pa.Table, truth: dict[str, Any], domains: dict[str, set[str]]
+) -> None:
+    """What ``anchor_splink_convergence.py`` needs for one world."""
+    out.mkdir(parents=True, exist_ok=True)
+    pq.write_table(baseline_records(statements), out / "records.parquet")
+    (out / "truth.json").write_text(json.dumps(truth))
+    (out / "domains.json").write_text(json.dumps({d: sorted(v) for d, v in domains.items()}))
+
+
+def run(size: str, seed: int, baseline_dir: Path | None = None) -> dict[str, Any]:
     base = Path(tempfile.mkdtemp(prefix="sb-conv-"))
     try:
         info = generate(seed, base / "scenario", size)
@@ -90,13 +128,11 @@ def run(size: str, seed: int) -> dict[str, Any]:
             _, rows, _ = store.read_analysis(SYSTEM)
             resolver = store.read_resolver(SYSTEM).read_all().to_pylist()
             dataset_domains = {d.name: set(d.domains) for d in store.list_datasets()}
+            if baseline_dir is not None:
+                statements = store.read_statements(SYSTEM).read_all()
+                export_baseline(baseline_dir / f"{size}-{seed}", statements, truth, dataset_domains)
         canonical_of = {(r["dataset"], r["entity_id"]): r["canonical_id"] for r in resolver}
-        votes: dict[str, Counter[str]] = {}
-        for rec in truth["records"]:
-            canonical = canonical_of.get((rec["dataset"], rec["entity_id"]))
-            if canonical is not None:
-                votes.setdefault(canonical, Counter())[rec["true_id"]] += 1
-        true_of = {c: v.most_common(1)[0][0] for c, v in votes.items()}
+        true_of = true_identities(truth, canonical_of)
         planted, decoys = planted_and_decoys(truth)
         ours = [
             (c, s)
@@ -127,10 +163,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", nargs="+", default=["small", "medium"])
     parser.add_argument("--seeds", type=int, nargs="+", default=[7, 8, 9])
+    parser.add_argument(
+        "--baseline-dir",
+        type=Path,
+        help="also write each world's records for anchor_splink_convergence.py here",
+    )
     args = parser.parse_args()
     for size in args.sizes:
         for seed in args.seeds:
-            print(json.dumps(run(size, seed)), flush=True)
+            print(json.dumps(run(size, seed, args.baseline_dir)), flush=True)
     print(
         "reproduce: python benchmarks/graph/bench_convergence.py --sizes "
         + " ".join(args.sizes)
