@@ -2,7 +2,7 @@
 
 Splink is not a silobreak dependency. Run this in its own environment:
 
-    python -m venv /tmp/anchor && /tmp/anchor/bin/pip install splink==5.0.0
+    python -m venv /tmp/anchor && /tmp/anchor/bin/pip install splink==5.0.0 pandas
     /tmp/anchor/bin/python benchmarks/er/anchor_splink_historical.py [--data ../shared/data]
 
 The model is the one of Splink's "deduplicate 50k synthetic" tutorial: name comparisons with

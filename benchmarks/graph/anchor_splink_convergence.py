@@ -4,7 +4,7 @@ each cluster scored by the number of distinct crime domains of its records' data
 Splink is not a silobreak dependency. Run this in its own environment, on the records that
 ``bench_convergence.py --baseline-dir DIR`` wrote:
 
-    python -m venv /tmp/anchor && /tmp/anchor/bin/pip install splink==5.0.0
+    python -m venv /tmp/anchor && /tmp/anchor/bin/pip install splink==5.0.0 pandas
     python benchmarks/graph/bench_convergence.py --sizes medium --seeds 7 --baseline-dir DIR
     /tmp/anchor/bin/python benchmarks/graph/anchor_splink_convergence.py DIR
 
