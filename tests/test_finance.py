@@ -10,8 +10,10 @@ from click.testing import CliRunner
 
 from silobreak.cli import main
 from silobreak.finance.patterns import PatternConfig, find_patterns
-from silobreak.finance.table import read_transactions
-from silobreak.finance.transactions import Transaction
+from silobreak.finance.pipeline import connect, load
+from silobreak.finance.rates import read_rates
+from silobreak.finance.table import in_time_order
+from silobreak.finance.transactions import Transaction, TransactionFileError
 
 T0 = datetime(2026, 3, 1, 9, 0)
 
@@ -122,8 +124,11 @@ def test_reading_names_bad_rows_and_the_command(tmp_path: Path) -> None:
     rows = ["id,source,target,amount,currency,timestamp,is_laundering"]
     rows += [f"t{k},hub,m{k},900,eur,2026-03-01T{9 + k:02d}:00:00Z,{int(k < 3)}" for k in range(6)]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    txs, bad = read_transactions(path)
-    assert len(txs) == 6 and not bad and txs[0].currency == "EUR" and txs[0].is_laundering
+    con = connect()
+    loaded = load(con, path, skip_bad_rows=False, report=print)
+    txs = in_time_order(con)
+    assert len(txs) == 6 and not loaded.rejected and txs[0].currency == "EUR"
+    assert txs[0].is_laundering
     assert txs[0].timestamp == datetime(2026, 3, 1, 9, 0)
     out = tmp_path / "patterns.jsonl"
     runner = CliRunner()
@@ -185,3 +190,65 @@ def test_round_trips_come_back_to_a_related_party() -> None:
     late.pay("A1", "X", 1000, at=10)
     late.pay("X", "Y", 950, at=20)
     assert late.found("round_trip", related=related) == []
+
+
+def _deposits(path: Path, currency: str, amounts: list[float]) -> Path:
+    rows = ["id,source,target,amount,currency,timestamp"]
+    rows += [
+        f"d{k},payer{k},shop,{amount},{currency},2026-03-0{k + 1}T10:00:00Z"
+        for k, amount in enumerate(amounts)
+    ]
+    rows.append("e1,shop,supplier,120,EUR,2026-03-09T10:00:00Z")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_amounts_are_compared_in_one_currency_with_rates(tmp_path: Path) -> None:
+    """Three deposits of 10,400 USD are 9,568 EUR each, just under a 10,000 EUR threshold:
+    structuring that comparing the numbers as they are would miss."""
+    tx = _deposits(tmp_path / "tx.csv", "usd", [10_400, 10_450, 10_380])
+    rates = tmp_path / "rates.csv"
+    rates.write_text("currency,rate\nEUR,1\nUSD,0.92\n", encoding="utf-8")
+    runner = CliRunner()
+    plain, converted = tmp_path / "plain.jsonl", tmp_path / "converted.jsonl"
+    result = runner.invoke(main, ["finance", "patterns", str(tx), "--out", str(plain)])
+    assert result.exit_code == 0, result.output
+    assert "2 currencies (USD (3), EUR (1)) compared as plain numbers" in result.output
+    assert not [f for f in map(json.loads, plain.read_text().splitlines())]
+    args = ["finance", "patterns", str(tx), "--out", str(converted), "--rates", str(rates)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    found = [json.loads(line) for line in converted.read_text().splitlines()]
+    assert [f["type"] for f in found] == ["structuring"]
+    assert found[0]["amount"] == round(0.92 * (10_400 + 10_450 + 10_380), 2)
+
+
+def test_a_currency_without_a_rate_stops_the_run(tmp_path: Path) -> None:
+    tx = _deposits(tmp_path / "tx.csv", "GBP", [9_500, 9_600, 9_700])
+    rates = tmp_path / "rates.csv"
+    rates.write_text("currency,rate\nEUR,1\nUSD,0.92\n", encoding="utf-8")
+    args = ["finance", "patterns", str(tx), "--out", str(tmp_path / "o.jsonl")]
+    result = CliRunner().invoke(main, [*args, "--rates", str(rates)])
+    assert result.exit_code != 0
+    assert f"no rate in {rates} for GBP (3 transactions)" in result.output
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_bad_rates_name_the_file_and_line(tmp_path: Path) -> None:
+    cases = {
+        "currency,rate\nEUR,1\nUS,0.9\n": "rates.csv:3: currency: not an ISO 4217 code: 'US'",
+        "currency,rate\nEUR,1\nUSD,-2\n": "rates.csv:3: rate: not positive: '-2'",
+        "currency,rate\nEUR,1\nUSD,abc\n": "rates.csv:3: rate: not a number: 'abc'",
+        "currency,rate\nEUR,1\nEUR,1\n": "rates.csv:3: currency: EUR given twice",
+        "currency,rate\nUSD,0.9\n": "exactly one currency must have rate 1",
+        "code,value\nEUR,1\n": "needs columns currency,rate",
+    }
+    path = tmp_path / "rates.csv"
+    for text, message in cases.items():
+        path.write_text(text, encoding="utf-8")
+        try:
+            read_rates(path)
+        except TransactionFileError as exc:
+            assert message in str(exc), (text, str(exc))
+        else:
+            raise AssertionError(f"accepted {text!r}")

@@ -17,9 +17,10 @@ from rich.table import Table
 from silobreak.cli.context import CliContext, console, err_console, pass_ctx
 from silobreak.finance.patterns import TYPES, PatternConfig, find_patterns
 from silobreak.finance.pipeline import connect, load, score_file, train_file
+from silobreak.finance.rates import Rates, in_one_currency, read_rates
 from silobreak.finance.sankey import render_sankey
 from silobreak.finance.scoring import TrainConfig, TrainedModel
-from silobreak.finance.table import read_transactions, use_transactions
+from silobreak.finance.table import in_time_order, use_transactions
 from silobreak.finance.trace import Direction, trace
 from silobreak.finance.transactions import TransactionFileError
 from silobreak.finance.workspace import FLAG_TYPES, flag_dataset, load_transaction_file
@@ -30,6 +31,22 @@ from silobreak.spark import spark_session
 @click.group("finance")
 def finance_group() -> None:
     """Financial tracking: typologies, transaction scoring and money tracing."""
+
+
+RATES = click.option(
+    "--rates",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV currency,rate (one unit in the base currency, whose rate is 1): amounts are "
+    "converted before they are compared. Without it, currencies are compared as numbers.",
+)
+
+
+def _rates(path: Path | None) -> Rates | None:
+    try:
+        return read_rates(path) if path else None
+    except TransactionFileError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @finance_group.command("patterns")
@@ -45,6 +62,7 @@ def finance_group() -> None:
     help="CSV account,party: accounts of the same or related parties (for round trips).",
 )
 @click.option("--skip-bad-rows", is_flag=True, help="Report bad rows and go on without them.")
+@RATES
 def patterns_command(
     transactions: Path,
     out: Path,
@@ -53,20 +71,17 @@ def patterns_command(
     fan: int,
     related: Path | None,
     skip_bad_rows: bool,
+    rates: Path | None,
 ) -> None:
     """Find fan-in/out, structuring, cycles, scatter-gather, gather-scatter, rapid in-out,
     layering chains, cross-bank flows and (with --related) round trips; write one JSON object
     per finding to OUT (JSON lines)."""
+    con = connect()
     try:
-        txs, bad = read_transactions(transactions)
+        load(con, transactions, skip_bad_rows, _report, _rates(rates))
     except TransactionFileError as exc:
         raise click.ClickException(str(exc)) from exc
-    for row in bad[:20]:
-        err_console.print(f"{transactions}:{row.line}: {row.reason}")
-    if bad and not skip_bad_rows:
-        raise click.ClickException(
-            f"{len(bad)} bad row(s) in {transactions}; fix them or use --skip-bad-rows"
-        )
+    txs = in_time_order(con)
     config = PatternConfig(
         window=timedelta(days=window_days),
         fan=fan,
@@ -122,9 +137,15 @@ def _engine(name: str) -> Iterator[Any]:
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--validation-share", default=0.2, show_default=True, help="Latest share held out.")
 @click.option("--skip-bad-rows", is_flag=True, help="Report bad rows and go on without them.")
+@RATES
 @ENGINE
 def train_command(
-    transactions: Path, out: Path, validation_share: float, skip_bad_rows: bool, engine: str
+    transactions: Path,
+    out: Path,
+    validation_share: float,
+    skip_bad_rows: bool,
+    rates: Path | None,
+    engine: str,
 ) -> None:
     """Learn to flag laundering from labelled TRANSACTIONS (is_laundering column): graph
     features over time windows, gradient boosting, a threshold chosen on the latest
@@ -132,7 +153,7 @@ def train_command(
     config = TrainConfig(validation_share=validation_share)
     try:
         with _engine(engine) as spark:
-            model = train_file(transactions, config, skip_bad_rows, _report, spark)
+            model = train_file(transactions, config, skip_bad_rows, _report, spark, _rates(rates))
     except (TransactionFileError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     model.save(out)
@@ -150,9 +171,16 @@ def train_command(
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--explain", default=0, show_default=True, help="Top features per flagged row.")
 @click.option("--skip-bad-rows", is_flag=True, help="Report bad rows and go on without them.")
+@RATES
 @ENGINE
 def score_command(
-    transactions: Path, model_dir: Path, out: Path, explain: int, skip_bad_rows: bool, engine: str
+    transactions: Path,
+    model_dir: Path,
+    out: Path,
+    explain: int,
+    skip_bad_rows: bool,
+    rates: Path | None,
+    engine: str,
 ) -> None:
     """Score every transaction of TRANSACTIONS with a trained model; write id,score,flagged
     (and an explanation column with --explain N). Labels in the file are never read."""
@@ -160,7 +188,7 @@ def score_command(
         model = TrainedModel.load(model_dir)
         with _engine(engine) as spark:
             rows, flagged = score_file(
-                transactions, model, out, skip_bad_rows, explain, _report, spark
+                transactions, model, out, skip_bad_rows, explain, _report, spark, _rates(rates)
             )
     except (TransactionFileError, FileNotFoundError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
@@ -204,6 +232,7 @@ def _day(value: str | None, end: bool = False) -> datetime | None:
     help="Write the trace as JSON here and the Sankey diagram beside it (.html).",
 )
 @click.option("--skip-bad-rows", is_flag=True, help="Report bad rows and go on without them.")
+@RATES
 @pass_ctx
 def trace_command(
     ctx: CliContext,
@@ -217,21 +246,23 @@ def trace_command(
     min_share: float,
     out: Path | None,
     skip_bad_rows: bool,
+    rates: Path | None,
 ) -> None:
     """Follow ACCOUNT's money forward (where it went) or backward (where it came from) through
     time-respecting payments, amounts apportioned pro rata; print the flows and draw them."""
     begin, finish = _day(start), _day(end, end=True)
     con = connect()
-    if transactions is None:
-        with ctx.store(read_only=True) as store:
-            use_transactions(con, store.read_transactions(ctx.viewer, dataset))
-        where = "the workspace" + (f" ({dataset})" if dataset else "")
-    else:
-        try:
-            load(con, transactions, skip_bad_rows, _report)
-        except TransactionFileError as exc:
-            raise click.ClickException(str(exc)) from exc
-        where = str(transactions)
+    try:
+        if transactions is None:
+            with ctx.store(read_only=True) as store:
+                use_transactions(con, store.read_transactions(ctx.viewer, dataset))
+            where = "the workspace" + (f" ({dataset})" if dataset else "")
+            in_one_currency(con, _rates(rates), where, _report)
+        else:
+            load(con, transactions, skip_bad_rows, _report, _rates(rates))
+            where = str(transactions)
+    except TransactionFileError as exc:
+        raise click.ClickException(str(exc)) from exc
     result = trace(con, account, direction, begin, finish, hops, min_share)
     if not result.flows:
         raise click.ClickException(
@@ -318,6 +349,7 @@ def load_command(
     default=None,
     help="Also write the findings as JSON lines.",
 )
+@RATES
 @pass_ctx
 def flag_command(
     ctx: CliContext,
@@ -328,6 +360,7 @@ def flag_command(
     min_score: float,
     types: str,
     out: Path | None,
+    rates: Path | None,
 ) -> None:
     """Find laundering typologies in DATASET's transactions and write them back as statements
     (accounts with topic crime.fin), so that resolution and convergence see them."""
@@ -342,7 +375,12 @@ def flag_command(
         known = store.get_dataset(dataset)
         if known is None:
             raise click.ClickException(f"unknown dataset {dataset!r}")
-        found = flag_dataset(store, ctx.viewer, known, config, min_score, kinds, out)
+        try:
+            found = flag_dataset(
+                store, ctx.viewer, known, config, min_score, kinds, out, _rates(rates), _report
+            )
+        except TransactionFileError as exc:
+            raise click.ClickException(str(exc)) from exc
     counts = Counter(f.type for f in found)
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "none"
     console.print(f"{dataset}: {len(found):,} findings with score >= {min_score} ({summary})")

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from silobreak.finance.features import FEATURES, SEQ_SPAN, account_sql, feature_sql
+from silobreak.finance.rates import Rates, in_one_currency
 from silobreak.finance.scoring import Matrix, TrainConfig, TrainedModel, train
 from silobreak.finance.spark_features import spark_features
 from silobreak.finance.table import LoadedTransactions, load_transactions
@@ -53,9 +54,14 @@ def connect(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
 
 
 def load(
-    con: duckdb.DuckDBPyConnection, path: Path, skip_bad_rows: bool, report: Callable[[str], None]
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    skip_bad_rows: bool,
+    report: Callable[[str], None],
+    rates: Rates | None = None,
 ) -> LoadedTransactions:
-    """Load ``path`` into ``tx``; report bad rows; stop on them unless ``skip_bad_rows``."""
+    """Load ``path`` into ``tx``; report bad rows; stop on them unless ``skip_bad_rows``;
+    amounts in the base currency of ``rates`` when given (see ``finance.rates``)."""
     loaded = load_transactions(con, path)
     for line, reason in loaded.rejects:
         report(f"{path}:{line}: {reason}")
@@ -65,6 +71,7 @@ def load(
         )
     if loaded.rows == 0:
         raise TransactionFileError(f"{path}: no valid transactions")
+    in_one_currency(con, rates, str(path), report)
     return loaded
 
 
@@ -162,9 +169,10 @@ def train_file(
     skip_bad_rows: bool = False,
     report: Callable[[str], None] = print,
     spark: Any = None,
+    rates: Rates | None = None,
 ) -> TrainedModel:
     con = connect()
-    loaded = load(con, path, skip_bad_rows, report)
+    loaded = load(con, path, skip_bad_rows, report, rates)
     if not loaded.labelled:
         raise TransactionFileError(f"{path}: no is_laundering column: training needs labels")
     config = config or TrainConfig()
@@ -180,11 +188,12 @@ def score_file(
     explain: int = 0,
     report: Callable[[str], None] = print,
     spark: Any = None,
+    rates: Rates | None = None,
 ) -> tuple[int, int]:
     """Write ``id,score,flagged`` (and ``explanation`` when ``explain``) for every valid
     transaction of ``path``; labels in the file are never read. Returns (rows, flagged)."""
     con = connect()
-    load(con, path, skip_bad_rows, report)
+    load(con, path, skip_bad_rows, report, rates)
     con.execute("ALTER TABLE tx DROP COLUMN is_laundering")  # scoring never sees labels
     rows = flagged = 0
     out.parent.mkdir(parents=True, exist_ok=True)

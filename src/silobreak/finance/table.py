@@ -30,13 +30,6 @@ from silobreak.finance.transactions import (
 
 
 @dataclass(frozen=True)
-class BadRow:
-    line: int
-    reason: str
-    raw: str
-
-
-@dataclass(frozen=True)
 class LoadedTransactions:
     rows: int
     rejects: list[tuple[int, str]]  # (line, reason), first ones only
@@ -150,14 +143,6 @@ def use_transactions(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> int:
     return _count(con, "tx")
 
 
-def read_transactions(path: Path) -> tuple[list[Transaction], list[BadRow]]:
-    """All valid transactions of ``path`` in time order, and every bad row with its reason."""
-    con = duckdb.connect()
-    load_transactions(con, path, keep_rejects=0)
-    rows = con.sql("SELECT * FROM tx ORDER BY t, seq").to_arrow_table()
-    bad = [
-        BadRow(int(line), str(reason), str(raw))
-        for line, reason, raw in con.execute("SELECT * FROM tx_rejects ORDER BY line").fetchall()
-    ]
-    con.close()
-    return as_transactions(rows), bad
+def in_time_order(con: duckdb.DuckDBPyConnection) -> list[Transaction]:
+    """The rows of ``tx`` as transactions, in time order (typologies and tests read these)."""
+    return as_transactions(con.sql("SELECT * FROM tx ORDER BY t, seq").to_arrow_table())

@@ -8,14 +8,18 @@ bad rows land in the quarantine with their line and reason.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import duckdb
 import orjson
 
 from silobreak.finance.flag import findings_entities
 from silobreak.finance.patterns import Finding, PatternConfig, find_patterns
-from silobreak.finance.transactions import Transaction, as_transactions
+from silobreak.finance.rates import Rates, in_one_currency
+from silobreak.finance.table import in_time_order, use_transactions
+from silobreak.finance.transactions import Transaction
 from silobreak.ingest.load import IngestOptions, dataset_for, ingest_file, new_load
 from silobreak.model.records import Dataset, LoadInfo, QuarantineRow
 from silobreak.policy.viewer import Viewer
@@ -46,8 +50,18 @@ def load_transaction_file(
     return info, rows, rejects
 
 
-def workspace_transactions(store: Store, viewer: Viewer, dataset: str | None) -> list[Transaction]:
-    return as_transactions(store.read_transactions(viewer, dataset))
+def workspace_transactions(
+    store: Store,
+    viewer: Viewer,
+    dataset: str | None,
+    rates: Rates | None = None,
+    report: Callable[[str], None] = print,
+) -> list[Transaction]:
+    """The viewer's transactions in time order, amounts in one currency when ``rates``."""
+    con = duckdb.connect()
+    use_transactions(con, store.read_transactions(viewer, dataset))
+    in_one_currency(con, rates, f"dataset {dataset}" if dataset else "the workspace", report)
+    return in_time_order(con)
 
 
 # Links that make two parties "related" for round-tripping: control, kinship, association.
@@ -103,13 +117,17 @@ def flag_dataset(
     min_score: float,
     types: set[str] | None = None,
     out: Path | None = None,
+    rates: Rates | None = None,
+    report: Callable[[str], None] = print,
 ) -> list[Finding]:
     """Typologies in ``dataset``'s transactions (as ``viewer`` sees them), written back into
     ``dataset`` as statements; returns the findings kept (score >= ``min_score``)."""
     config = replace(config, related=related_accounts(store, viewer))
     found = [
         f
-        for f in find_patterns(workspace_transactions(store, viewer, dataset.name), config)
+        for f in find_patterns(
+            workspace_transactions(store, viewer, dataset.name, rates, report), config
+        )
         if f.score >= min_score and f.type in (types or set(FLAG_TYPES))
     ]
     if out:
