@@ -254,6 +254,27 @@ def test_train_and_score_find_planted_laundering_without_reading_labels(tmp_path
     with again.open() as fh:
         assert [r["score"] for r in csv.DictReader(fh)] == [r["score"] for r in out]
 
+    # the same payments booked in another currency: refused, then converted back with rates
+    assert json.loads((model / "model.json").read_text())["currency"] == "EUR"
+    with data.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    doubled = tmp_path / "doubled.csv"
+    with doubled.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "amount": f"{2 * float(row['amount']):.2f}", "currency": "XTS"})
+    rates = tmp_path / "rates.csv"
+    rates.write_text("currency,rate\nEUR,1\nXTS,0.5\n", encoding="utf-8")
+    args = ["finance", "score", str(doubled), "--model", str(model), "--out", str(again)]
+    refused = runner.invoke(main, args)
+    assert refused.exit_code == 1
+    assert "amounts in XTS, but the model learnt from amounts in EUR" in refused.output
+    converted = runner.invoke(main, [*args, "--rates", str(rates)])
+    assert converted.exit_code == 0, converted.output
+    with again.open() as fh:
+        assert [r["score"] for r in csv.DictReader(fh)] == [r["score"] for r in out]
+
     missing = runner.invoke(
         main,
         [

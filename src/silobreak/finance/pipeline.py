@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from silobreak.finance.features import FEATURES, SEQ_SPAN, account_sql, feature_sql
-from silobreak.finance.rates import Rates, in_one_currency
+from silobreak.finance.rates import Rates, in_one_currency, single_currency
 from silobreak.finance.scoring import Matrix, TrainConfig, TrainedModel, train
 from silobreak.finance.spark_features import spark_features
 from silobreak.finance.table import LoadedTransactions, load_transactions
@@ -177,7 +177,9 @@ def train_file(
         raise TransactionFileError(f"{path}: no is_laundering column: training needs labels")
     config = config or TrainConfig()
     x, y, weights = training_data(con, spark, config.max_rows)
-    return train(x, y, config, weights, loaded.rows)
+    model = train(x, y, config, weights, loaded.rows)
+    model.meta.currency = single_currency(con)
+    return model
 
 
 def score_file(
@@ -194,6 +196,12 @@ def score_file(
     transaction of ``path``; labels in the file are never read. Returns (rows, flagged)."""
     con = connect()
     load(con, path, skip_bad_rows, report, rates)
+    currency = single_currency(con)
+    if model.meta.currency and currency and currency != model.meta.currency:
+        raise TransactionFileError(
+            f"{path}: amounts in {currency}, but the model learnt from amounts in "
+            f"{model.meta.currency}: give --rates with base currency {model.meta.currency}"
+        )
     con.execute("ALTER TABLE tx DROP COLUMN is_laundering")  # scoring never sees labels
     rows = flagged = 0
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -103,3 +103,9 @@ def in_one_currency(
         [rates.base, rates.base],
     )
     con.execute("DROP TABLE tx_rates")
+
+
+def single_currency(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The one currency of ``tx`` (after any conversion), or None when it holds several."""
+    used = currencies(con)
+    return used[0][0] if len(used) == 1 else None

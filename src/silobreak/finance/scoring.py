@@ -56,6 +56,7 @@ class ModelMeta:
     validation: dict[str, float]
     config: dict[str, Any] = field(default_factory=dict)
     sampled: int = 0  # rows the fit saw (negatives thinned beyond ``max_rows``)
+    currency: str | None = None  # of the amounts it learnt from (None: several, unconverted)
 
 
 @dataclass
