@@ -4,6 +4,7 @@ transactions, findings written back as statements that reach convergence, tracin
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -184,6 +185,32 @@ def test_findings_reach_the_holder_through_resolution_and_convergence(tmp_path: 
     )
     bad_type = run(ws, "finance", "flag", "--dataset", "bank_tx", "--types", "fan_in,nope")
     assert bad_type.exit_code == 2 and "nope" in bad_type.output
+
+
+def test_transactions_a_model_flagged_are_written_back_as_evidence(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    run(ws, "org", "add", "bank", "--sector", "financial_institution")
+    data = scheme_file(tmp_path / "tx.csv")
+    args = ["--org", "bank", "--dataset", "bank_tx", "--marking", "GREEN"]
+    assert run(ws, "finance", "load", str(data), *args).exit_code == 0
+    scores = tmp_path / "scores.csv"
+    scores.write_text("id,score,flagged\nx1,0.91,true\ns1,0.20,false\nzz,0.99,true\n")
+    out = tmp_path / "findings.jsonl"
+    flag = ["finance", "flag", "--dataset", "bank_tx", "--types", "cycle", "--out", str(out)]
+    flagged = run(ws, *flag, "--scores", str(scores))
+    assert flagged.exit_code == 0, flagged.output
+    assert "1 model" in flagged.output
+    assert "1 flagged transaction id(s) are not in dataset bank_tx" in flagged.output
+    found = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(f["type"], f["transactions"], f["score"]) for f in found] == [("model", ["x1"], 0.91)]
+    assert found[0]["accounts"] == [IBANS["sink"], "ACC-LOCAL-7"]
+    with open_store(ws) as store:
+        rows = store.read_statements(SYSTEM, "bank_tx").read_all().to_pylist()
+    accounts = {r["entity_id"] for r in rows if r["prop"] == "topics"}
+    assert len(accounts) == 2  # the two accounts of the flagged payment, topic crime.fin
+    scores.write_text("id,score,flagged\nx1,0.91,maybe\n")
+    bad = run(ws, *flag, "--scores", str(scores))
+    assert bad.exit_code == 1 and "scores.csv:2: flagged: not true/false: 'maybe'" in bad.output
 
 
 def test_trace_reads_the_workspace_through_policy(tmp_path: Path) -> None:

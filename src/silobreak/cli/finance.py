@@ -23,7 +23,12 @@ from silobreak.finance.scoring import TrainConfig, TrainedModel
 from silobreak.finance.table import in_time_order, use_transactions
 from silobreak.finance.trace import Direction, trace
 from silobreak.finance.transactions import TransactionFileError
-from silobreak.finance.workspace import FLAG_TYPES, flag_dataset, load_transaction_file
+from silobreak.finance.workspace import (
+    FLAG_TYPES,
+    flag_dataset,
+    load_transaction_file,
+    read_scores,
+)
 from silobreak.ingest.load import IngestOptions
 from silobreak.spark import spark_session
 
@@ -349,6 +354,13 @@ def load_command(
     default=None,
     help="Also write the findings as JSON lines.",
 )
+@click.option(
+    "--scores",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A `finance score` output for this dataset's transactions: the flagged ones are "
+    "written back too (type model), whatever --types says.",
+)
 @RATES
 @pass_ctx
 def flag_command(
@@ -360,10 +372,12 @@ def flag_command(
     min_score: float,
     types: str,
     out: Path | None,
+    scores: Path | None,
     rates: Path | None,
 ) -> None:
     """Find laundering typologies in DATASET's transactions and write them back as statements
-    (accounts with topic crime.fin), so that resolution and convergence see them."""
+    (accounts with topic crime.fin), so that resolution and convergence see them; with
+    --scores, also the transactions a trained model flagged."""
     config = PatternConfig(window=timedelta(days=window_days), fan=fan, threshold=threshold)
     kinds = {t.strip() for t in types.split(",") if t.strip()}
     unknown = kinds - set(TYPES)
@@ -376,8 +390,18 @@ def flag_command(
         if known is None:
             raise click.ClickException(f"unknown dataset {dataset!r}")
         try:
+            flagged = read_scores(scores) if scores else None
             found = flag_dataset(
-                store, ctx.viewer, known, config, min_score, kinds, out, _rates(rates), _report
+                store,
+                ctx.viewer,
+                known,
+                config,
+                min_score,
+                kinds,
+                out,
+                _rates(rates),
+                _report,
+                flagged,
             )
         except TransactionFileError as exc:
             raise click.ClickException(str(exc)) from exc

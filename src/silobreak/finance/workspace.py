@@ -7,6 +7,7 @@ bad rows land in the quarantine with their line and reason.
 
 from __future__ import annotations
 
+import csv
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
@@ -19,7 +20,7 @@ from silobreak.finance.flag import findings_entities
 from silobreak.finance.patterns import Finding, PatternConfig, find_patterns
 from silobreak.finance.rates import Rates, in_one_currency
 from silobreak.finance.table import in_time_order, use_transactions
-from silobreak.finance.transactions import Transaction
+from silobreak.finance.transactions import Transaction, TransactionFileError
 from silobreak.ingest.load import IngestOptions, dataset_for, ingest_file, new_load
 from silobreak.model.records import Dataset, LoadInfo, QuarantineRow
 from silobreak.policy.viewer import Viewer
@@ -109,6 +110,48 @@ def related_accounts(store: Store, viewer: Viewer) -> dict[str, str]:
     return {label: find(holder) for account, holder in holders.items() for label in labels[account]}
 
 
+def read_scores(path: Path) -> dict[str, float]:
+    """The flagged rows of a ``finance score`` output (``id,score,flagged``): id -> score.
+    Errors name the file and line."""
+    flagged: dict[str, float] = {}
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        if not {"id", "score", "flagged"} <= set(reader.fieldnames or []):
+            raise TransactionFileError(f"{path}: needs columns id,score,flagged")
+        for line, row in enumerate(reader, start=2):
+            mark = (row["flagged"] or "").strip().lower()
+            if mark not in ("true", "false"):
+                raise TransactionFileError(f"{path}:{line}: flagged: not true/false: {mark!r}")
+            try:
+                score = float(row["score"])
+            except ValueError:
+                raise TransactionFileError(
+                    f"{path}:{line}: score: not a number: {row['score']!r}"
+                ) from None
+            if mark == "true":
+                flagged[row["id"].strip()] = score
+    return flagged
+
+
+def model_findings(
+    transactions: list[Transaction],
+    scores: dict[str, float],
+    dataset: str,
+    report: Callable[[str], None],
+) -> list[Finding]:
+    """One finding per transaction the model flagged, naming its payer and payee accounts:
+    the same evidence path as a typology, so the holders' convergence counts it."""
+    found = [
+        Finding("model", (t.source, t.target), (t.id,), t.timestamp, t.timestamp, t.amount, s)
+        for t in transactions
+        if (s := scores.get(t.id)) is not None
+    ]
+    unknown = len(scores) - len(found)
+    if unknown:
+        report(f"{unknown:,} flagged transaction id(s) are not in dataset {dataset}; skipped")
+    return found
+
+
 def flag_dataset(
     store: Store,
     viewer: Viewer,
@@ -119,17 +162,21 @@ def flag_dataset(
     out: Path | None = None,
     rates: Rates | None = None,
     report: Callable[[str], None] = print,
+    scores: dict[str, float] | None = None,
 ) -> list[Finding]:
-    """Typologies in ``dataset``'s transactions (as ``viewer`` sees them), written back into
-    ``dataset`` as statements; returns the findings kept (score >= ``min_score``)."""
+    """Typologies in ``dataset``'s transactions (as ``viewer`` sees them), and the
+    transactions a trained model flagged (``scores``: id -> score, from ``finance score``),
+    written back into ``dataset`` as statements; returns the findings kept (typologies with
+    score >= ``min_score``, every flagged transaction)."""
     config = replace(config, related=related_accounts(store, viewer))
+    transactions = workspace_transactions(store, viewer, dataset.name, rates, report)
     found = [
         f
-        for f in find_patterns(
-            workspace_transactions(store, viewer, dataset.name, rates, report), config
-        )
+        for f in find_patterns(transactions, config)
         if f.score >= min_score and f.type in (types or set(FLAG_TYPES))
     ]
+    if scores is not None:
+        found += model_findings(transactions, scores, dataset.name, report)
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(b"".join(orjson.dumps(f.to_json()) + b"\n" for f in found))
