@@ -252,3 +252,27 @@ def test_bad_rates_name_the_file_and_line(tmp_path: Path) -> None:
             assert message in str(exc), (text, str(exc))
         else:
             raise AssertionError(f"accepted {text!r}")
+
+
+def test_daily_rates_take_the_latest_rate_on_or_before_each_day(tmp_path: Path) -> None:
+    tx = _deposits(tmp_path / "tx.csv", "USD", [10_500, 10_500, 10_500])
+    rates = tmp_path / "rates.csv"
+    rates.write_text(
+        "currency,date,rate\nEUR,2026-01-01,1\nUSD,2026-03-01,0.9\nUSD,2026-03-03,0.95\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o.jsonl"
+    args = ["finance", "patterns", str(tx), "--out", str(out), "--rates", str(rates)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    found = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [f["type"] for f in found] == ["structuring"]
+    assert found[0]["amount"] == round(10_500 * (0.9 + 0.9 + 0.95), 2)
+    # a payment before the first published rate of its currency stops the run
+    rates.write_text("currency,date,rate\nEUR,2026-01-01,1\nUSD,2026-03-02,0.9\n")
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code != 0
+    assert "on or before the day of USD (1 transactions from 2026-03-01)" in result.output
+    rates.write_text("currency,date,rate\nEUR,2026-01-01,1\nUSD,01/03/2026,0.9\n")
+    result = CliRunner().invoke(main, args)
+    assert "rates.csv:3: date: not an ISO 8601 day: '01/03/2026'" in result.output
