@@ -15,6 +15,7 @@ import click
 from rich.table import Table
 
 from silobreak.cli.context import CliContext, console, err_console, pass_ctx
+from silobreak.finance.flag import read_scores
 from silobreak.finance.patterns import TYPES, PatternConfig, find_patterns
 from silobreak.finance.pipeline import connect, load, score_file, train_file
 from silobreak.finance.rates import Rates, in_one_currency, read_rates
@@ -23,12 +24,7 @@ from silobreak.finance.scoring import TrainConfig, TrainedModel
 from silobreak.finance.table import in_time_order, use_transactions
 from silobreak.finance.trace import Direction, trace
 from silobreak.finance.transactions import TransactionFileError
-from silobreak.finance.workspace import (
-    FLAG_TYPES,
-    flag_dataset,
-    load_transaction_file,
-    read_scores,
-)
+from silobreak.finance.workspace import FLAG_TYPES, flag_dataset, load_transaction_file
 from silobreak.ingest.load import IngestOptions
 from silobreak.spark import spark_session
 

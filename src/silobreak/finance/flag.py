@@ -11,14 +11,17 @@ and organization of the transactions.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from rigour.ids import IBAN
 
 from silobreak.finance.patterns import Finding
+from silobreak.finance.transactions import Transaction, TransactionFileError
 
 TOPIC = "crime.fin"
 
@@ -48,3 +51,45 @@ def findings_entities(findings: list[Finding]) -> Iterator[dict[str, Any]]:
             "schema": "BankAccount",
             "properties": {label: [value], "topics": [TOPIC], "description": [summary]},
         }
+
+
+def read_scores(path: Path) -> dict[str, float]:
+    """The flagged rows of a ``finance score`` output (``id,score,flagged``): id -> score.
+    Errors name the file and line."""
+    flagged: dict[str, float] = {}
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        if not {"id", "score", "flagged"} <= set(reader.fieldnames or []):
+            raise TransactionFileError(f"{path}: needs columns id,score,flagged")
+        for line, row in enumerate(reader, start=2):
+            mark = (row["flagged"] or "").strip().lower()
+            if mark not in ("true", "false"):
+                raise TransactionFileError(f"{path}:{line}: flagged: not true/false: {mark!r}")
+            try:
+                score = float(row["score"])
+            except ValueError:
+                raise TransactionFileError(
+                    f"{path}:{line}: score: not a number: {row['score']!r}"
+                ) from None
+            if mark == "true":
+                flagged[row["id"].strip()] = score
+    return flagged
+
+
+def model_findings(
+    transactions: list[Transaction],
+    scores: dict[str, float],
+    dataset: str,
+    report: Callable[[str], None],
+) -> list[Finding]:
+    """One finding per transaction the model flagged, naming its payer and payee accounts:
+    the same evidence path as a typology, so the holders' convergence counts it."""
+    found = [
+        Finding("model", (t.source, t.target), (t.id,), t.timestamp, t.timestamp, t.amount, s)
+        for t in transactions
+        if (s := scores.get(t.id)) is not None
+    ]
+    unknown = len(scores) - len(found)
+    if unknown:
+        report(f"{unknown:,} flagged transaction id(s) are not in dataset {dataset}; skipped")
+    return found

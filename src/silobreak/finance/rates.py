@@ -39,10 +39,6 @@ class Rates:
     def currencies(self) -> set[str]:
         return {code for code, _, _ in self.rows}
 
-    @property
-    def daily(self) -> bool:
-        return any(day is not None for _, day, _ in self.rows)
-
 
 def read_rates(path: Path) -> Rates:
     """The rates file, checked line by line (errors name the file and the line). Columns
@@ -124,31 +120,29 @@ def in_one_currency(
     if missing:
         listed = ", ".join(f"{c} ({n:,} transactions)" for c, n in missing)
         raise TransactionFileError(f"{source}: no rate in {rates.path} for {listed}")
+    # an undated rate applies from the first day on: one as-of join serves both kinds of file
     con.execute("CREATE OR REPLACE TEMP TABLE tx_rates (currency VARCHAR, day DATE, rate DOUBLE)")
-    con.executemany("INSERT INTO tx_rates VALUES (?, ?, ?)", rates.rows)
-    if rates.daily:  # each transaction: its currency's latest rate on or before its day
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE tx_rate AS
-            SELECT x.seq, x.currency, CAST(x.ts AS DATE) AS day, r.rate
-            FROM tx x ASOF LEFT JOIN tx_rates r
-              ON x.currency = r.currency AND CAST(x.ts AS DATE) >= r.day
-            WHERE x.currency <> ?""",
-            [rates.base],
-        )
-        early = con.execute(
-            "SELECT currency, count(*), min(day) FROM tx_rate WHERE rate IS NULL "
-            "GROUP BY currency ORDER BY currency"
-        ).fetchall()
-        if early:
-            listed = ", ".join(f"{c} ({n:,} transactions from {d})" for c, n, d in early)
-            raise TransactionFileError(
-                f"{source}: no rate in {rates.path} on or before the day of {listed}"
-            )
-    else:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE tx_rate AS SELECT x.seq, r.rate FROM tx x "
-            "JOIN tx_rates r ON x.currency = r.currency WHERE x.currency <> ?",
-            [rates.base],
+    con.executemany(
+        "INSERT INTO tx_rates VALUES (?, ?, ?)",
+        [(code, day or date.min, rate) for code, day, rate in rates.rows],
+    )
+    # each transaction: its currency's latest rate on or before its day
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE tx_rate AS
+        SELECT x.seq, x.currency, CAST(x.ts AS DATE) AS day, r.rate
+        FROM tx x ASOF LEFT JOIN tx_rates r
+          ON x.currency = r.currency AND CAST(x.ts AS DATE) >= r.day
+        WHERE x.currency <> ?""",
+        [rates.base],
+    )
+    early = con.execute(
+        "SELECT currency, count(*), min(day) FROM tx_rate WHERE rate IS NULL "
+        "GROUP BY currency ORDER BY currency"
+    ).fetchall()
+    if early:
+        listed = ", ".join(f"{c} ({n:,} transactions from {d})" for c, n, d in early)
+        raise TransactionFileError(
+            f"{source}: no rate in {rates.path} on or before the day of {listed}"
         )
     con.execute(
         "UPDATE tx SET amount = tx.amount * r.rate, currency = ? FROM tx_rate r "

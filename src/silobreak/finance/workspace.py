@@ -7,7 +7,6 @@ bad rows land in the quarantine with their line and reason.
 
 from __future__ import annotations
 
-import csv
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
@@ -16,11 +15,11 @@ from pathlib import Path
 import duckdb
 import orjson
 
-from silobreak.finance.flag import findings_entities
+from silobreak.finance.flag import findings_entities, model_findings
 from silobreak.finance.patterns import Finding, PatternConfig, find_patterns
 from silobreak.finance.rates import Rates, in_one_currency
 from silobreak.finance.table import in_time_order, use_transactions
-from silobreak.finance.transactions import Transaction, TransactionFileError
+from silobreak.finance.transactions import Transaction
 from silobreak.ingest.load import IngestOptions, dataset_for, ingest_file, new_load
 from silobreak.model.records import Dataset, LoadInfo, QuarantineRow
 from silobreak.policy.viewer import Viewer
@@ -108,48 +107,6 @@ def related_accounts(store: Store, viewer: Viewer) -> dict[str, str]:
         elif source not in labels and target not in labels:
             parent[find(source)] = find(target)
     return {label: find(holder) for account, holder in holders.items() for label in labels[account]}
-
-
-def read_scores(path: Path) -> dict[str, float]:
-    """The flagged rows of a ``finance score`` output (``id,score,flagged``): id -> score.
-    Errors name the file and line."""
-    flagged: dict[str, float] = {}
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        if not {"id", "score", "flagged"} <= set(reader.fieldnames or []):
-            raise TransactionFileError(f"{path}: needs columns id,score,flagged")
-        for line, row in enumerate(reader, start=2):
-            mark = (row["flagged"] or "").strip().lower()
-            if mark not in ("true", "false"):
-                raise TransactionFileError(f"{path}:{line}: flagged: not true/false: {mark!r}")
-            try:
-                score = float(row["score"])
-            except ValueError:
-                raise TransactionFileError(
-                    f"{path}:{line}: score: not a number: {row['score']!r}"
-                ) from None
-            if mark == "true":
-                flagged[row["id"].strip()] = score
-    return flagged
-
-
-def model_findings(
-    transactions: list[Transaction],
-    scores: dict[str, float],
-    dataset: str,
-    report: Callable[[str], None],
-) -> list[Finding]:
-    """One finding per transaction the model flagged, naming its payer and payee accounts:
-    the same evidence path as a typology, so the holders' convergence counts it."""
-    found = [
-        Finding("model", (t.source, t.target), (t.id,), t.timestamp, t.timestamp, t.amount, s)
-        for t in transactions
-        if (s := scores.get(t.id)) is not None
-    ]
-    unknown = len(scores) - len(found)
-    if unknown:
-        report(f"{unknown:,} flagged transaction id(s) are not in dataset {dataset}; skipped")
-    return found
 
 
 def flag_dataset(
