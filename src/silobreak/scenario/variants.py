@@ -45,11 +45,17 @@ def _spell(entry: dict[str, Any], rng: random.Random, variant: float) -> str:
 
 
 def person_name(p: Person, rng: random.Random, style: Style) -> str:
-    """Render a person's name in an organization's style."""
+    """Render a person's name in an organization's style. The culture's third part (a
+    patronymic, bin + the father's name, a second family name) is written with the style's
+    ``second`` probability: foreign clerks often drop it."""
+    second = p.second if rng.random() < style.get("second", 0.7) else None
+    after_given = second is not None and p.second_kind != "family"
     if "native" in p.given and "native" in p.family and rng.random() < style.get("native", 0):
         given, family = p.given["native"], p.family["native"]
         if p.culture == "zh":
             return f"{family}{given}"
+        if after_given and second is not None and "native" in second:
+            given = f"{given} {second['native']}"
         return f"{family} {given}" if rng.random() < 0.5 else f"{given} {family}"
     variant = style.get("variant", 0.3)
     given = _spell(p.given, rng, variant)
@@ -57,6 +63,12 @@ def person_name(p: Person, rng: random.Random, style: Style) -> str:
     if p.middle is not None and rng.random() < style.get("middle", 0.5):
         middle = _spell(p.middle, rng, variant)
         given = f"{given} {middle[0]}." if rng.random() < 0.4 else f"{given} {middle}"
+    if second is not None:
+        part = _spell(second, rng, variant)
+        if after_given:
+            given = f"{given} {part}"
+        else:
+            family = f"{family} {part}"
     order = style.get("order", "first_last")
     if order == "last_comma_first":
         text = f"{_case(family, 'upper')}, {given}"

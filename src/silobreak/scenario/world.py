@@ -77,9 +77,18 @@ class Person:
     phone: tuple[str, str]
     email: str
     kind: str = "background"
+    # the part a culture adds to given and family names: a patronymic, the father's name
+    # (bin ...) or the mother's family name; ``second_kind`` says which
+    second: dict[str, Any] | None = None
+    second_kind: str | None = None
 
     def canonical_name(self) -> str:
-        return f"{self.given['latin'][0]} {self.family['latin'][0]}"
+        """Every part of the name, in the order its culture writes them."""
+        before = [self.given, *([self.middle] if self.middle else [])]
+        after = [self.family]
+        if self.second is not None:
+            (after if self.second_kind == "family" else before).append(self.second)
+        return " ".join(part["latin"][0] for part in [*before, *after])
 
 
 @dataclass
@@ -175,12 +184,19 @@ class WorldBuilder:
         culture = culture or rng.choice(sorted(cultures))
         pool = cultures[culture]
         given = rng.choice(pool["given"])
-        middle = rng.choice(pool["given"]) if rng.random() < 0.3 else None
+        middle = rng.choice(pool["given"]) if rng.random() < pool.get("middle", 0.3) else None
         if middle is given:
             middle = None
         nationality = rng.choice(pool["countries"])
         born = date(1950, 1, 1) + timedelta(days=rng.randint(0, 365 * 52))
         family = rng.choice(pool["family"])
+        gender = rng.choice(["male", "female"])
+        if "patronymics" in pool:  # a patronymic says the gender: let it agree with the name
+            gender = (
+                "female" if given["native"][-1] in "ая" or given["native"] == "Любовь" else "male"
+            )
+            gender = "male" if given["native"] == "Илья" else gender
+        second, second_kind = _second_name(pool, gender, family, rng)
         first = _ascii(given["latin"][0].split()[0])
         last = _ascii(family["latin"][0])
         person = Person(
@@ -189,7 +205,7 @@ class WorldBuilder:
             given=given,
             family=family,
             middle=middle,
-            gender=rng.choice(["male", "female"]),
+            gender=gender,
             birth_date=born,
             nationality=nationality,
             passport=f"{rng.choice('ABCDEFGHJKLMNPRSTUVXYZ')}{rng.randint(1000000, 9999999)}",
@@ -197,6 +213,8 @@ class WorldBuilder:
             email=f"{first}.{last}{rng.randint(1, 99)}@"
             f"{rng.choice(['mail.com', 'inbox.net', 'post.org'])}",
             kind=kind,
+            second=second,
+            second_kind=second_kind,
         )
         self.world.persons.append(person)
         return person
@@ -205,6 +223,7 @@ class WorldBuilder:
         """A different person with exactly the same name: a decoy for resolution."""
         twin = self.person(other.culture, kind)
         twin.given, twin.family, twin.middle = other.given, other.family, other.middle
+        twin.second, twin.second_kind, twin.gender = other.second, other.second_kind, other.gender
         while abs((twin.birth_date - other.birth_date).days) < 3 * 365:
             twin.birth_date = date(1950, 1, 1) + timedelta(days=self.rng.randint(0, 365 * 52))
         return twin
@@ -311,6 +330,21 @@ class WorldBuilder:
         for _ in range(counts["networks"]):  # ships no network uses: repeat offenders' seizures
             self.vessel(kind="background")
         return world
+
+
+def _second_name(
+    pool: dict[str, Any], gender: str, family: dict[str, Any], rng: random.Random
+) -> tuple[dict[str, Any] | None, str | None]:
+    """The culture's third name part, if it has one: without it a large world gives most of
+    its people a full-name twin, far more than real registers hold."""
+    if "patronymics" in pool:
+        return rng.choice(pool["patronymics"])[gender], "patronymic"
+    if "fathers" in pool and rng.random() < pool["father"]:
+        return rng.choice(pool["fathers"]), "father"
+    if rng.random() < pool.get("second_family", 0.0):
+        second = rng.choice(pool["family"])
+        return (None, None) if second is family else (second, "family")
+    return None, None
 
 
 def _ascii(text: str) -> str:

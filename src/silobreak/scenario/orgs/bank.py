@@ -15,10 +15,11 @@ def write_bank(ctx: Ctx, spec: OrgSpec) -> None:
     cstyle: Style = {"form_variant": 0.6, "typo": 0.04}
     out = FtmOut(ctx.out / spec.file)
     accounts = {a.holder: a for a in world.accounts}
-    customers: list[tuple[object, str, str]] = []  # (true entity, customer id, account id)
+    # (true entity, customer id, account id)
+    customers: list[tuple[Person | Company, str, str]] = []
     serial = {"n": 0}
 
-    def customer(entity: object, account_iban: str | None = None) -> tuple[str, str]:
+    def customer(entity: Person | Company, account_iban: str | None = None) -> tuple[str, str]:
         serial["n"] += 1
         cid, aid = f"CUST-{serial['n']:07d}", f"ACC-{serial['n']:07d}"
         if isinstance(entity, Person):
@@ -99,10 +100,14 @@ def write_bank(ctx: Ctx, spec: OrgSpec) -> None:
     for pair in world.namesakes:
         customer(pair[1])
     # payments between accounts
-    for n in range(len(customers) * 2):
-        (_, cid_a, aid_a), (_, cid_b, aid_b) = rng.sample(customers, 2)
+    paid = 0
+    for _ in range(len(customers) * 2):
+        (a, cid_a, aid_a), (b, cid_b, aid_b) = rng.sample(customers, 2)
+        if not ctx.meet(a.tid, b.tid):  # no payment joins two domains (see Ctx.offend)
+            continue
+        paid += 1
         out.entity(
-            f"TX-{n + 1:08d}",
+            f"TX-{paid:08d}",
             "Payment",
             payer=cid_a,
             beneficiary=cid_b,

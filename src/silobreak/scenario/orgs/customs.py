@@ -89,7 +89,13 @@ def write_customs(ctx: Ctx, spec: OrgSpec) -> None:
     background = [c for c in world.companies if c.kind == "background"]
     for net in world.networks:
         if "illicit_trade" in net.domains:
-            exporter = net.companies[1] if len(net.companies) > 1 else rng.choice(background)
+            exporter = (
+                net.companies[1]
+                if len(net.companies) > 1
+                else ctx.counterpart(net.companies[0].tid, background)
+            )
+            if exporter is None:
+                continue
             for _ in range(rng.randint(1, 2)):
                 declare(
                     net.companies[0],
@@ -101,12 +107,18 @@ def write_customs(ctx: Ctx, spec: OrgSpec) -> None:
             declare(net.companies[0], exporter, rng.choice(pools()["legit_goods"]), False)
     for company in world.legit:
         for _ in range(rng.randint(6, 12)):
-            declare(company, rng.choice(background), rng.choice(pools()["legit_goods"]), False)
+            if partner := ctx.counterpart(company.tid, background):
+                declare(company, partner, rng.choice(pools()["legit_goods"]), False)
     for company in background:
         if rng.random() < 0.25:
-            declare(company, rng.choice(background), rng.choice(pools()["legit_goods"]), False)
-        elif rng.random() < 0.03 and ctx.offend(company.tid, "illicit_trade"):
-            declare(company, rng.choice(background), rng.choice(pools()["counterfeit_goods"]), True)
+            if partner := ctx.counterpart(company.tid, background):
+                declare(company, partner, rng.choice(pools()["legit_goods"]), False)
+        elif (
+            rng.random() < 0.03
+            and ctx.offend(company.tid, "illicit_trade")
+            and (partner := ctx.counterpart(company.tid, background))
+        ):
+            declare(company, partner, rng.choice(pools()["counterfeit_goods"]), True)
     with truth.planting_bad_row():
         row = declare(world.legit[0], background[0], "tea", False, when="2023-02-30")
     truth.bad_row(spec.dataset, row, "impossible date 2023-02-30")

@@ -11,7 +11,7 @@ from silobreak.scenario.world import Company, Person, Vessel, pools
 
 def write_ngo(ctx: Ctx, spec: OrgSpec) -> None:
     rng, world, truth = ctx.rng, ctx.world, ctx.truth
-    style: Style = {"native": 0.4, "variant": 0.7, "typo": 0.08, "middle": 0.2}
+    style: Style = {"native": 0.4, "variant": 0.7, "typo": 0.08, "middle": 0.2, "second": 0.4}
     out = CsvOut(
         ctx.out / spec.file,
         [

@@ -10,7 +10,7 @@ from silobreak.scenario.world import Company, Person, pools
 
 def write_peplist(ctx: Ctx, spec: OrgSpec) -> None:
     rng, world, truth = ctx.rng, ctx.world, ctx.truth
-    style: Style = {"variant": 0.2, "middle": 0.7, "typo": 0.01}
+    style: Style = {"variant": 0.2, "middle": 0.7, "second": 0.9, "typo": 0.01}
     out = FtmOut(ctx.out / spec.file)
 
     def pep(p: Person) -> None:

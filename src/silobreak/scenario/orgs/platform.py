@@ -11,7 +11,7 @@ from silobreak.scenario.world import Company, Person, pools
 
 def write_platform(ctx: Ctx, spec: OrgSpec) -> None:
     rng, world, truth = ctx.rng, ctx.world, ctx.truth
-    style: Style = {"case": "lower", "variant": 0.6, "typo": 0.15, "middle": 0.0}
+    style: Style = {"case": "lower", "variant": 0.6, "typo": 0.15, "middle": 0.0, "second": 0.2}
     out = FtmOut(ctx.out / spec.file)
     count = {"n": 0}
 

@@ -10,7 +10,13 @@ from silobreak.scenario.world import Person
 
 def write_police(ctx: Ctx, spec: OrgSpec) -> None:
     rng, world, truth = ctx.rng, ctx.world, ctx.truth
-    style: Style = {"order": "last_comma_first", "variant": 0.3, "typo": 0.03, "middle": 0.8}
+    style: Style = {
+        "order": "last_comma_first",
+        "variant": 0.3,
+        "typo": 0.03,
+        "middle": 0.8,
+        "second": 0.9,
+    }
     native: Style = {"native": 1.0}
     out = FtmOut(ctx.out / spec.file)
 

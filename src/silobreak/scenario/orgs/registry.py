@@ -11,7 +11,13 @@ from silobreak.scenario.world import Company, Person
 def write_registry(ctx: Ctx, spec: OrgSpec) -> None:
     rng, world = ctx.rng, ctx.world
     style: Style = {"case": "upper", "form_variant": 0.2, "typo": 0.01}
-    pstyle: Style = {"order": "last_comma_first", "middle": 0.9, "variant": 0.1, "typo": 0.01}
+    pstyle: Style = {
+        "order": "last_comma_first",
+        "middle": 0.9,
+        "second": 0.95,
+        "variant": 0.1,
+        "typo": 0.01,
+    }
     out = CsvOut(
         ctx.out / spec.file,
         [
@@ -31,7 +37,7 @@ def write_registry(ctx: Ctx, spec: OrgSpec) -> None:
             "relation_id",
         ],
     )
-    officers: dict[str, list[tuple[object, str]]] = {}
+    officers: dict[str, list[tuple[Person | Company, str]]] = {}
     for net in world.networks:
         for company in net.companies:
             officers[company.tid] = [(net.boss, "shareholder"), (net.lieutenants[0], "director")]
@@ -47,6 +53,9 @@ def write_registry(ctx: Ctx, spec: OrgSpec) -> None:
             for role in ("director", "shareholder")
             if rng.random() < 0.8
         ]
+        # an officer who would bring two domains (or a domain and a legitimate company)
+        # together is dropped, not redrawn: the seed's random stream stays as it was
+        links = [(o, role) for o, role in links if ctx.meet(company.tid, o.tid, registry=True)]
         base = dict(
             company_id=cid,
             company_name=name,
@@ -86,5 +95,4 @@ def write_registry(ctx: Ctx, spec: OrgSpec) -> None:
                     relation_id=f"REL-{rel:07d}",
                 )
             ctx.truth.record(spec.dataset, oid, officer.tid, spec.org)
-            ctx.link(company.tid, officer.tid)
     out.close()

@@ -17,6 +17,7 @@ def write_wildlife(ctx: Ctx, spec: OrgSpec) -> None:
         "variant": 0.5,
         "typo": 0.08,
         "middle": 0.2,
+        "second": 0.5,
     }
     cstyle: Style = {"case": "upper", "drop_form": 0.4, "typo": 0.05}
     out = CsvOut(
