@@ -101,7 +101,6 @@ def ambiguous_records(
     edges: Iterable[tuple[int, int]],
     deduplicated: Collection[str] = (),
     paired: Collection[tuple[int, int]] = (),
-    namesakes: Iterable[tuple[int, int]] = (),
 ) -> set[int]:
     """Records linked to two records that contradict each other.
 
@@ -110,21 +109,11 @@ def ambiguous_records(
     them would be a guess, so he stays on his own until a person decides (``judge``). So does
     a record linked to two records of one deduplicated dataset (two entities), unless one of
     them is its single best match there (``paired``: ``mutual_best``).
-
-    ``namesakes`` are pairs of records of alike names that contradict each other: two people
-    of one name. A record with no birth date nor identifier of its own, linked to one of them,
-    could as well be the other, even where its spelling happens to be closer to the one (the
-    seizure's "TSNG ZIHAO" beside the registry's "TSANG, Zihao" born 1971 and the bank's "Zi
-    Hao Zeng" born 1967): it counts as linked to both.
     """
     neighbours: dict[int, list[int]] = {}
     for i, j in edges:
         neighbours.setdefault(i, []).append(j)
         neighbours.setdefault(j, []).append(i)
-    alike: dict[int, list[int]] = {}
-    for i, j in namesakes:
-        alike.setdefault(i, []).append(j)
-        alike.setdefault(j, []).append(i)
     partner = {(i, records[j].dataset) for i, j in paired} | {
         (j, records[i].dataset) for i, j in paired
     }
@@ -138,8 +127,6 @@ def ambiguous_records(
 
     out: set[int] = set()
     for node, linked in neighbours.items():
-        if alike and not records[node].birth_dates and not facts_of(node).unique:
-            linked = list({*linked, *(y for x in linked for y in alike.get(x, ()))} - {node})
         if len(linked) < 2:
             continue
         # A link that contradicts the record's own identifiers can never merge (the bank's

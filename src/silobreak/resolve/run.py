@@ -282,11 +282,6 @@ def _cluster(
         ((comparisons[k].left, comparisons[k].right) for k in strong if linkable[k]),
         deduplicated,
         [(comparisons[k].left, comparisons[k].right) for k in paired],
-        (
-            (c.left, c.right)
-            for k, c in enumerate(comparisons)
-            if c.conflict and k not in paired and c.levels["name"] in ("exact", "high")
-        ),
     )
     for k in strong:
         comp = comparisons[k]
