@@ -125,9 +125,9 @@ def test_planted_networks_and_decoys(scenario_dir: Path) -> None:
         assert len(records) >= 3
 
 
-def test_background_offences_keep_two_registry_links_apart(tmp_path: Path) -> None:
+def test_background_offences_keep_three_registry_links_apart(tmp_path: Path) -> None:
     """A director of two companies caught in two domains would be a convergence the truth
-    does not plant: the second offence is refused, even two registry links away."""
+    does not plant: the second offence is refused, even three registry links away."""
     builder = WorldBuilder(1, "small")
     ctx = Ctx(World(1, "small"), builder, builder.rng, tmp_path, Truth())
     assert ctx.meet("C1", "P1", registry=True)  # P1 directs C1 and C2
@@ -139,6 +139,10 @@ def test_background_offences_keep_two_registry_links_apart(tmp_path: Path) -> No
     assert ctx.offend("C3", "financial_crime")
     assert not ctx.offend("P1", "corruption")
     assert not ctx.meet("P2", "C1", registry=True)  # would join C3's domain to C1's
+    assert ctx.meet("C4", "P3", registry=True)  # P3 directs C4 and C2, P4 owns C4
+    assert ctx.meet("C4", "P4", registry=True)
+    assert ctx.meet("C2", "P3", registry=True)
+    assert not ctx.offend("P4", "corruption")  # three links from C2: P4 - C4 - P3 - C2
     assert ctx.offences == {"C1": "illicit_trade", "C2": "illicit_trade", "C3": "financial_crime"}
 
 

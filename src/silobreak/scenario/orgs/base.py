@@ -49,10 +49,11 @@ class Ctx:
             self.offences[company.tid] = LEGIT
 
     def _near(self, tid: str) -> set[str]:
-        """``tid``, its counterparts, and every entity within two registry links of it."""
-        near = {tid, *self.links.get(tid, ())}
-        for member in list(near):
-            near.update(self.links.get(member, ()))
+        """``tid``, its counterparts, and every entity within ``REGISTRY_HOPS`` registry links
+        of it."""
+        near = {tid}
+        for _ in range(REGISTRY_HOPS):
+            near |= {other for member in near for other in self.links.get(member, ())}
         near.update(self.dealings.get(tid, ()))
         return near
 
@@ -63,8 +64,9 @@ class Ctx:
         """Put a background entity in a crime ``domain`` unless an entity near it (see
         ``_near``) is in another domain, a network or a legitimate big company: a director of a
         company caught in one domain, named in another, a director of two companies caught in
-        two, or a customer paying a network's boss would be a convergence the truth does not
-        plant (and a namesake's twin so placed would be one in earnest, not a decoy)."""
+        two or of one caught and one owned by a PEP, or a customer paying a network's boss
+        would be a convergence the truth does not plant (and a namesake's twin so placed would
+        be one in earnest, not a decoy)."""
         if self._roles(self._near(tid)) - {domain}:
             return False
         self.offences[tid] = domain
@@ -135,6 +137,11 @@ def sample_persons(ctx: Ctx, share: float, domain: str | None = None) -> list[Pe
 # record of one other domain (in turn), so only a wrong merge makes them meet.
 NAMESAKE_DOMAIN = "organized_crime"
 LEGIT = "legitimate"
+# Offenders of two domains stay further apart in the registry than this: convergence follows
+# links up to three hops (graph.score.MAX_HOPS), so a director of a company caught in one
+# domain who also directs a company owned by a PEP (three links from the first) would be a
+# convergence the truth does not plant. Two hops were allowed until session 14.
+REGISTRY_HOPS = 3
 TWIN_DOMAINS = ("environmental_crime", "human_trafficking", "corruption")
 
 
