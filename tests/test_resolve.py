@@ -16,6 +16,7 @@ from silobreak.ingest import IngestOptions, ingest_file
 from silobreak.pipeline import ingest_scenario
 from silobreak.policy import SYSTEM, Viewer
 from silobreak.resolve import engines, keys
+from silobreak.resolve.blocking import MAX_KEY_RECORDS, RARE_KEY_RECORDS
 from silobreak.resolve.cluster import Clusterer, ambiguous_records
 from silobreak.resolve.compare import compare_records
 from silobreak.resolve.engines import DuckDBEngine
@@ -110,6 +111,24 @@ def test_blocking_pairs_latin_transliterations_that_share_no_spelling() -> None:
         *(_rec(f"d/{k}", "Person", {f"Lyudmila {name}"}) for k, name in enumerate(family)),
     ]
     assert (0, 1) in set(_pairs(records))
+
+
+def test_blocking_pairs_a_company_name_many_companies_share() -> None:
+    """ "Northern Agro B.V." written by 30 organizations (more than a rare key), its words each
+    in hundreds of names: the whole name still pairs its records, and only those."""
+    many = MAX_KEY_RECORDS + 1
+    records = [
+        *(
+            _rec(f"a/{k}", "Company", {"Northern Agro B.V." if k % 2 else "NORTHERN AGRO BV"})
+            for k in range(RARE_KEY_RECORDS + 10)
+        ),
+        *(_rec(f"b/{k}", "Company", {f"Northern Tim{k}ber Ltd"}) for k in range(many)),
+        *(_rec(f"c/{k}", "Company", {f"Sah{k}ara Agro GmbH"}) for k in range(many)),
+    ]
+    pairs = set(_pairs(records))
+    named = range(RARE_KEY_RECORDS + 10)
+    assert {(i, j) for i in named for j in named if i < j} <= pairs
+    assert not any(i in named and j not in named for i, j in pairs)
 
 
 def test_comparison_levels_and_conflicts() -> None:

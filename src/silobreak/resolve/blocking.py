@@ -15,20 +15,21 @@ Every record gets keys, and the first letter of a key is its kind:
   "Hussein Saleh" though both names are common, "Sacharow Ludmila" meets "Lyudmila
   Zaharov"), which pair a record written in another script than Latin whatever their
   count, and two Latin records only when rare (rigour scores Zhou / Chiu as one name: a
-  common pair among Latin records adds ambiguity, not recall). The composite keys keep
-  common parts usable: ``john`` alone is held by too many records, ``john`` born on
-  1970-05-03 is not;
+  common pair among Latin records adds ambiguity, not recall), and a company's whole name
+  (``nf:``, its distinctive parts without the legal form), which pairs its records however
+  many companies share it, up to the limit of any key. The composite keys keep common parts
+  usable: ``john`` alone is held by too many records, ``john`` born on 1970-05-03 is not;
 - ``d`` full birth dates;
 - ``p`` birth places;
 - ``a`` addresses: the whole address and each pair of neighbouring words (a postcode, a
   street and its number), so "Devon, TQ13 8DF" and "TQ13 8DF" share ``a:tq13 8df``.
 
 A pair is a candidate if it shares an identifier (or a pair of name symbols with a record
-in another script), two name parts, keys of two kinds (a name and a birth date, a birth date
-and an address, ...), a rare name part, address or composite name key (at most 20 records),
-or a very rare key of another kind (at most 5: a birthday alone, or a name's sound alone,
-pairs mostly strangers). Keys shared by too many records (``trading``, ``mohammed``) are not
-used: they would pair everyone with everyone.
+in another script, or a company's whole name), two name parts, keys of two kinds (a name and
+a birth date, a birth date and an address, ...), a rare name part, address or composite name
+key (at most 20 records), or a very rare key of another kind (at most 5: a birthday alone, or
+a name's sound alone, pairs mostly strangers). Keys shared by too many records
+(``trading``, ``mohammed``) are not used: they would pair everyone with everyone.
 """
 
 from __future__ import annotations
@@ -121,6 +122,11 @@ def record_keys(record: Record) -> tuple[set[str], PartSets]:
         forms = tuple(sorted({sys.intern(p.comparable) for p in parts}))
         if forms:
             part_sets.append((family, forms))
+        if family == "organization" and len(forms) >= 2:
+            # Company names are built from a few common words ("Northern", "Agro"): in a
+            # large world "Northern Agro" names thirty companies in as many countries, more
+            # than a rare key, so without this key the records of each went unpaired.
+            keys.add(f"nf:{family}:{'|'.join(forms)}")
         for part in parts:
             keys.add(f"n:{family}:{part.comparable}")
             keys.update(f"ny:{family}:{year}:{part.comparable}" for year in years)
