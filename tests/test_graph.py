@@ -367,3 +367,29 @@ def test_a_member_is_lifted_by_what_the_others_bring_not_by_itself() -> None:
     assert shares["clerk"] == network.score
     boss = by_id["boss"]
     assert boss.score == round(0.5 * boss.entity_score + 0.5 * shares["boss"], 6)
+
+
+@pytest.mark.parametrize(("links", "domains"), [(3, 2), (5, 1)])
+def test_a_network_converges_where_its_domains_meet(links: int, domains: int) -> None:
+    """A poacher and a police boss at the two ends of a chain of directorships: one Leiden
+    community either way, but a convergence only where the two are within the reach of an
+    evidence path (``MAX_HOPS`` links), not five companies and directors apart."""
+
+    def topic(domain: str, org: str) -> list[Topic]:
+        return [Topic("crime", domain, org, domain, org, "TLP:AMBER", "A", None)]
+
+    chain = [
+        Node(f"n{k}", "Company" if k % 2 else "Person", f"n{k}", ["r"], ["registry"], 1, None)
+        for k in range(links + 1)
+    ]
+    chain[0].topics = topic("environmental_crime", "wildlife")
+    chain[-1].topics = topic("organized_crime", "police")
+    edges = [
+        Edge(k, k + 1, "Directorship", ("d",), ("registry",), ("TLP:AMBER",), "A", 1, None)
+        for k in range(links)
+    ]
+    sectors = {"police": "law_enforcement", "wildlife": "environment", "registry": "government"}
+    graph = Graph(chain, edges, {n.id: k for k, n in enumerate(chain)}, sectors)
+    (network,) = analyze_graph(graph).networks
+    assert len(network.members) == links + 1
+    assert len(network.domains) == domains

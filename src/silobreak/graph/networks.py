@@ -4,11 +4,17 @@ Communities come from the Leiden algorithm (igraph, constant Potts model, link w
 decay of their kind, so that ownership binds more than a payment). A network's score uses the
 entity formula of ``score.py`` over its members: for each domain the strongest direct
 evidence any member carries, breadth over those, independence over the organizations and
-sectors that report them. Each member that carries direct evidence (its own topics, or an
-event's that names no other actor of the network) also gets the network's score without it
-(``without``): what the others bring, which is what the network adds to the member's own
-score (``analyze.py``). A one-domain namesake boss whose community otherwise
-touches one other domain is then not lifted by a convergence he half makes himself.
+sectors that report them; but only over a **core**, the evidence carriers within ``MAX_HOPS``
+links of one of them (the best core's score is the network's). Leiden joins members along
+chains of directorships longer than any evidence path: in a large world, a poacher and an
+organized-crime cell five registry links apart sat in one community, and every company and
+account between them took a two-domain share.
+
+Each member that carries direct evidence (its own topics, or an event's that names no
+other actor of the network) also gets the network's score without it (``without``): what the
+others bring, which is what the network adds to the member's own score (``analyze.py``). A
+one-domain namesake boss whose community otherwise touches one other domain is then not
+lifted by a convergence he half makes himself.
 
 Brokers are the members with the highest betweenness inside the network (shortest paths
 weighted by ``-log(decay)``): the people and companies through which its domains connect (in
@@ -26,7 +32,7 @@ from dataclasses import dataclass, field
 import igraph as ig
 
 from silobreak.graph.model import Graph
-from silobreak.graph.score import MIN_STRENGTH, breadth, decay, independence, seeds
+from silobreak.graph.score import MAX_HOPS, MIN_STRENGTH, breadth, decay, independence, seeds
 
 MIN_ACTORS = 2
 LEIDEN_ITERATIONS = 4  # fixed, not "until stable": bounded cost on large graphs
@@ -87,27 +93,40 @@ def find_networks(graph: Graph, seed: int = 0) -> tuple[list[Network], list[int]
         actors = [m for m in members if graph.nodes[m].actor]
         if len(actors) < MIN_ACTORS:
             continue
-        tally = _Tally(graph)
-        for m in actors:
-            tally.bring(m, graph.nodes[m].orgs)
         inside = set(members)
+        evidence: dict[int, list[tuple[str, float, list[str]]]] = {}
         for domain, carriers in direct.items():
             for m in members:
                 if m in carriers:
                     value, topics = carriers[m]
-                    tally.carry(_owner(graph, m, inside), domain, value, [t.org for t in topics])
-        score = tally.score()
-        if score is None:
+                    owner = _owner(graph, m, inside)
+                    evidence.setdefault(owner, []).append((domain, value, [t.org for t in topics]))
+        # The network's score is its most convergent core's: Leiden joins members along
+        # chains of directorships longer than any evidence path, and two offenders of two
+        # domains five links apart in one community are not one convergence.
+        best: _Tally | None = None
+        best_score = 0.0
+        for core in _cores(graph, evidence, inside):
+            tally = _Tally(graph)
+            for m in actors:
+                tally.bring(m, graph.nodes[m].orgs)
+            for carrier in sorted(core):
+                for domain, value, orgs in evidence[carrier]:
+                    tally.carry(carrier, domain, value, orgs)
+            score = tally.score()
+            if score is not None and (best is None or score > best_score):
+                best, best_score = tally, score
+        if best is None:
             continue
         networks.append(
             Network(
                 "",
                 sorted(members),
-                {d: best[0][0] for d, best in sorted(tally.best.items())},
-                sorted(tally.orgs),
-                score,
+                {d: top[0][0] for d, top in sorted(best.best.items())},
+                sorted(best.orgs),
+                best_score,
                 [],
-                {m: tally.score(without=m) or 0.0 for m in tally.carriers},
+                {m: best.score(without=m) or 0.0 for m in best.carriers},
             )
         )
     networks.sort(key=lambda n: (-n.score, graph.nodes[n.members[0]].id))
@@ -119,6 +138,33 @@ def find_networks(graph: Graph, seed: int = 0) -> tuple[list[Network], list[int]
         for m in net.members:
             membership[m] = k
     return networks, membership
+
+
+def _cores(
+    graph: Graph, evidence: dict[int, list[tuple[str, float, list[str]]]], inside: set[int]
+) -> list[frozenset[int]]:
+    """For each member that carries evidence, the carriers within ``MAX_HOPS`` links of it
+    through the network's own links (the ones that weigh in the communities), each set
+    once."""
+    cores: dict[frozenset[int], None] = {}
+    for carrier in sorted(evidence):
+        reached = {carrier}
+        frontier = [carrier]
+        for _ in range(MAX_HOPS):
+            step = []
+            for node in frontier:
+                for k in graph.adjacency[node]:
+                    other = graph.other(graph.edges[k], node)
+                    if (
+                        other in inside
+                        and other not in reached
+                        and COMMUNITY_WEIGHT.get(graph.edges[k].kind, 1.0) > 0.0
+                    ):
+                        reached.add(other)
+                        step.append(other)
+            frontier = step
+        cores[frozenset(reached & evidence.keys())] = None
+    return list(cores)
 
 
 def _owner(graph: Graph, node: int, inside: set[int]) -> int:
