@@ -33,7 +33,13 @@ import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ranking import metrics, planted_and_decoys, rank_true_ids, true_identities
+from ranking import (
+    merged_namesakes,
+    metrics,
+    planted_and_decoys,
+    rank_true_ids,
+    true_identities,
+)
 
 
 def splink_clusters(frame: pd.DataFrame, threshold: float) -> dict[str, str]:
@@ -124,7 +130,9 @@ def world(folder: Path, threshold: float) -> dict[str, Any]:
         "clusters": len(cluster_domains),
         "splink_s": round(elapsed, 1),
         "pairwise": pairwise(canonical_of, true_id),
-        "splink_clusters_dataset_domains": metrics(ranked, planted, decoys),
+        "splink_clusters_dataset_domains": metrics(
+            ranked, planted, decoys, merged_namesakes(truth, canonical_of)
+        ),
     }
 
 

@@ -53,7 +53,30 @@ def rank_true_ids(scored: Iterable[tuple[str, float]], true_of: dict[str, str]) 
     return ranked
 
 
-def metrics(ranked: list[str], planted: set[str], decoys: dict[str, set[str]]) -> dict[str, Any]:
+def merged_namesakes(truth: dict[str, Any], canonical_of: dict[tuple[str, str], str]) -> set[str]:
+    """The namesake decoys resolution did not keep apart: some canonical entity holds
+    records of both twins. Their joint domains are a resolution error, not the score's."""
+    holders: dict[str, set[str]] = {}
+    for rec in truth["records"]:
+        canonical = canonical_of.get((rec["dataset"], rec["entity_id"]))
+        if canonical is not None:
+            holders.setdefault(rec["true_id"], set()).add(canonical)
+    return {
+        tid
+        for pair in truth["decoys"]["namesakes"]
+        if len(pair) == 2 and holders.get(pair[0], set()) & holders.get(pair[1], set())
+        for tid in pair
+    }
+
+
+def metrics(
+    ranked: list[str],
+    planted: set[str],
+    decoys: dict[str, set[str]],
+    merged: set[str] | None = None,
+) -> dict[str, Any]:
+    """Precision@K, recall@2K and decoys in the top K; with ``merged``
+    (``merged_namesakes``), also how many of the namesakes there resolution had merged."""
     k = len(planted)
     top = set(ranked[:k])
     out: dict[str, Any] = {
@@ -63,4 +86,6 @@ def metrics(ranked: list[str], planted: set[str], decoys: dict[str, set[str]]) -
     }
     for name, ids in decoys.items():
         out[f"{name}_in_top_K"] = len(top & ids)
+    if merged is not None:
+        out["merged_namesakes_in_top_K"] = len(top & decoys["namesakes"] & merged)
     return out
