@@ -552,6 +552,29 @@ def test_common_names_weigh_less_than_rare_ones() -> None:
     assert model.name_adjustment("different", pair_frequency(frequencies, 0, 90)) == 0
 
 
+def test_a_name_is_as_common_as_it_is_in_the_pair_s_country() -> None:
+    """ "Li Wei" is held by a quarter of the Chinese records and by two British ones: two
+    British records of that name share a rarer name than the same name overall, two Chinese
+    ones a commoner one; a pair of no common country takes the overall frequency."""
+    records = [
+        *(_rec(f"cn/{n}", "Person", {"Li Wei"}, countries={"cn"}) for n in range(10)),
+        *(_rec(f"cx/{n}", "Person", {f"Zhou Ming{n}x"}, countries={"cn"}) for n in range(30)),
+        *(_rec(f"gb/{n}", "Person", {"Li Wei"}, countries={"gb"}) for n in range(2)),
+        *(_rec(f"gx/{n}", "Person", {f"John Smith{n}x"}, countries={"gb"}) for n in range(38)),
+    ]
+    frequencies = name_frequencies(records, key_pass(records).part_sets)
+    china, britain = (0, 1), (40, 41)
+    overall = frequencies.overall[40]
+    assert overall is not None
+    british = pair_frequency(frequencies, *britain)
+    chinese = pair_frequency(frequencies, *china)
+    assert british is not None and chinese is not None
+    assert british[0] < overall[0] < chinese[0]
+    chinese_overall = frequencies.overall[0]
+    assert chinese_overall is not None
+    assert pair_frequency(frequencies, 0, 40) == max(chinese_overall, overall)
+
+
 def test_prior_is_for_random_pairs_not_for_candidates() -> None:
     records = [_rec(f"a/{n}", "Person", {f"Anna Berg{n % 5}"}) for n in range(40)]
     pairs = _pairs(records)

@@ -6,12 +6,19 @@ the name weight of a pair is corrected by the frequency of its name: here the pr
 frequencies of the name's distinctive parts (share of records of the family that contain the
 part), never below one record in the family. A record with several names takes its rarest
 one; a pair is as rare as the commoner of its two records.
+
+Where the two records share a country, the frequency is counted among the records of that
+country: the pair's country agreement is weighed on its own, and what the name adds beyond
+it is how rare the name is *there*. "Wei Zhang" is commoner among Chinese records than among
+all; a company name that fourteen companies hold in fourteen countries is held by one in
+each (registries refuse a name already taken in their jurisdiction).
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import dataclass
 
 from silobreak.resolve.blocking import PartSets
 from silobreak.resolve.records import Record
@@ -20,28 +27,56 @@ from silobreak.resolve.records import Record
 Frequency = tuple[float, float]
 
 
-def name_frequencies(records: list[Record], parts_of: list[PartSets]) -> list[Frequency | None]:
+@dataclass(frozen=True)
+class NameFrequencies:
+    """Per record, its name's frequency among all records and among each of its countries'."""
+
+    overall: list[Frequency | None]
+    by_country: list[dict[str, Frequency]]
+
+    def pair(self, i: int, j: int) -> Frequency | None:
+        """The name frequency of a pair: that of the commoner of its two records, counted in
+        the countries they share (the rarest of them) where they share any."""
+        shared = self.by_country[i].keys() & self.by_country[j].keys()
+        if shared:
+            return min(max(self.by_country[i][c], self.by_country[j][c]) for c in shared)
+        a, b = self.overall[i], self.overall[j]
+        if a is None or b is None:
+            return None
+        return max(a, b)
+
+
+def name_frequencies(records: list[Record], parts_of: list[PartSets]) -> NameFrequencies:
     """Per record, the estimated share of records that carry its (rarest) name, from the
-    part sets of the key pass (``keys.key_pass``)."""
+    part sets of the key pass (``keys.key_pass``), overall and in each of its countries."""
     family_size: Counter[str] = Counter(f for r in records for f in r.families)
+    country_size: Counter[tuple[str, str]] = Counter(
+        (f, c) for r in records for f in r.families for c in r.countries
+    )
     part_count: Counter[tuple[str, str]] = Counter()
-    for sets in parts_of:
-        part_count.update({(family, part) for family, parts in sets for part in parts})
-    out: list[Frequency | None] = []
-    for sets in parts_of:
+    country_count: Counter[tuple[str, str, str]] = Counter()
+    for record, sets in zip(records, parts_of, strict=True):
+        mine = {(family, part) for family, parts in sets for part in parts}
+        part_count.update(mine)
+        country_count.update((f, c, p) for f, p in mine for c in record.countries)
+    overall: list[Frequency | None] = []
+    by_country: list[dict[str, Frequency]] = []
+    for record, sets in zip(records, parts_of, strict=True):
         best: Frequency | None = None
+        local: dict[str, Frequency] = {}
         for family, parts in sets:
             size = family_size[family]
-            product = math.prod(part_count[(family, p)] / size for p in parts)
-            value = (product, 1 / size)
+            value = (math.prod(part_count[(family, p)] / size for p in parts), 1 / size)
             best = value if best is None else min(best, value)
-        out.append(best)
-    return out
+            for c in record.countries:
+                n = country_size[(family, c)]
+                there = (math.prod(country_count[(family, c, p)] / n for p in parts), 1 / n)
+                local[c] = min(local.get(c, there), there)
+        overall.append(best)
+        by_country.append(local)
+    return NameFrequencies(overall, by_country)
 
 
-def pair_frequency(frequencies: list[Frequency | None], i: int, j: int) -> Frequency | None:
-    """The name frequency of a pair: that of the commoner of its two records."""
-    a, b = frequencies[i], frequencies[j]
-    if a is None or b is None:
-        return None
-    return max(a, b)
+def pair_frequency(frequencies: NameFrequencies, i: int, j: int) -> Frequency | None:
+    """The name frequency of a pair (``NameFrequencies.pair``)."""
+    return frequencies.pair(i, j)

@@ -21,7 +21,7 @@ from silobreak.policy.viewer import SYSTEM
 from silobreak.resolve.cluster import Clusterer, ambiguous_records, mutual_best
 from silobreak.resolve.compare import FEATURES, Comparison, intern_levels, vouches_for_dates
 from silobreak.resolve.engines import DuckDBEngine, Engine, make_engine
-from silobreak.resolve.frequency import Frequency, name_frequencies, pair_frequency
+from silobreak.resolve.frequency import NameFrequencies, name_frequencies, pair_frequency
 from silobreak.resolve.keys import key_pass
 from silobreak.resolve.model import FellegiSunter, estimate_u, probability_of, train
 from silobreak.resolve.neighbours import (
@@ -56,7 +56,7 @@ class Resolution:
     refused_merges: int
     compared: int = 0
     reused: int = 0
-    frequencies: list[Frequency | None] = field(default_factory=list)
+    frequencies: NameFrequencies = field(default_factory=lambda: NameFrequencies([], []))
     neighbour: NeighbourFactor | None = None
     # comparison index -> the two neighbour records, one of each side, found in one entity
     shared: dict[int, tuple[int, int]] = field(default_factory=dict)
