@@ -11,7 +11,8 @@ Where the two records share a country, the frequency is counted among the record
 country: the pair's country agreement is weighed on its own, and what the name adds beyond
 it is how rare the name is *there*. "Wei Zhang" is commoner among Chinese records than among
 all; a company name that fourteen companies hold in fourteen countries is held by one in
-each (registries refuse a name already taken in their jurisdiction).
+each (registries refuse a name already taken in their jurisdiction). A country's count is
+shrunk towards the overall share (``COUNTRY_PRIOR``) where it holds few records.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ from silobreak.resolve.records import Record
 
 # (estimated share of records carrying the name, share of one record in the family)
 Frequency = tuple[float, float]
+# A country's count of a name part starts from this many records at the part's overall share:
+# in a country of a few dozen records, one person's four records would make their own name look
+# common (small scenario worlds lost 0.02-0.03 of F1 without it); in a country of thousands
+# the country's own count decides. Chosen on the tuning worlds (small 10, 11, 17, medium 1-4,
+# large 1; docs/resolution.md).
+COUNTRY_PRIOR = 200
 
 
 @dataclass(frozen=True)
@@ -69,8 +76,15 @@ def name_frequencies(records: list[Record], parts_of: list[PartSets]) -> NameFre
             value = (math.prod(part_count[(family, p)] / size for p in parts), 1 / size)
             best = value if best is None else min(best, value)
             for c in record.countries:
-                n = country_size[(family, c)]
-                there = (math.prod(country_count[(family, c, p)] / n for p in parts), 1 / n)
+                n = country_size[(family, c)] + COUNTRY_PRIOR
+                prior = COUNTRY_PRIOR / size
+                there = (
+                    math.prod(
+                        (country_count[(family, c, p)] + prior * part_count[(family, p)]) / n
+                        for p in parts
+                    ),
+                    1 / n,
+                )
                 local[c] = min(local.get(c, there), there)
         overall.append(best)
         by_country.append(local)
