@@ -9,10 +9,9 @@ one; a pair is as rare as the commoner of its two records.
 
 Where the two records share a country, the frequency is counted among the records of that
 country: the pair's country agreement is weighed on its own, and what the name adds beyond
-it is how rare the name is *there*. "Wei Zhang" is commoner among Chinese records than among
-all; a company name that fourteen companies hold in fourteen countries is held by one in
-each (registries refuse a name already taken in their jurisdiction). A country's count is
-shrunk towards the overall share (``COUNTRY_PRIOR``) where it holds few records.
+it is how rare the name is *there*: "Wei Zhang" is commoner among Chinese records than among
+all, and a name and a country agreeing are not two independent coincidences. A country's
+count is shrunk towards the overall share (``COUNTRY_PRIOR``) where it holds few records.
 """
 
 from __future__ import annotations
@@ -75,9 +74,9 @@ def name_frequencies(records: list[Record], parts_of: list[PartSets]) -> NameFre
             size = family_size[family]
             value = (math.prod(part_count[(family, p)] / size for p in parts), 1 / size)
             best = value if best is None else min(best, value)
+            prior = COUNTRY_PRIOR / size
             for c in record.countries:
                 n = country_size[(family, c)] + COUNTRY_PRIOR
-                prior = COUNTRY_PRIOR / size
                 there = (
                     math.prod(
                         (country_count[(family, c, p)] + prior * part_count[(family, p)]) / n
