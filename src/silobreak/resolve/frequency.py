@@ -38,14 +38,21 @@ class NameFrequencies:
     """Per record, its name's frequency among all records and among each of its countries'."""
 
     overall: list[Frequency | None]
-    by_country: list[dict[str, Frequency]]
+    # per record, (country, share, floor) for each of its countries: flat tuples, not dicts,
+    # since a million records each hold one (a third of the memory)
+    by_country: list[tuple[tuple[str, float, float], ...]]
 
     def pair(self, i: int, j: int) -> Frequency | None:
         """The name frequency of a pair: that of the commoner of its two records, counted in
         the countries they share (the rarest of them) where they share any."""
-        shared = self.by_country[i].keys() & self.by_country[j].keys()
-        if shared:
-            return min(max(self.by_country[i][c], self.by_country[j][c]) for c in shared)
+        there = [
+            max((a[1], a[2]), (b[1], b[2]))
+            for a in self.by_country[i]
+            for b in self.by_country[j]
+            if a[0] == b[0]
+        ]
+        if there:
+            return min(there)
         a, b = self.overall[i], self.overall[j]
         if a is None or b is None:
             return None
@@ -66,7 +73,7 @@ def name_frequencies(records: list[Record], parts_of: list[PartSets]) -> NameFre
         part_count.update(mine)
         country_count.update((f, c, p) for f, p in mine for c in record.countries)
     overall: list[Frequency | None] = []
-    by_country: list[dict[str, Frequency]] = []
+    by_country: list[tuple[tuple[str, float, float], ...]] = []
     for record, sets in zip(records, parts_of, strict=True):
         best: Frequency | None = None
         local: dict[str, Frequency] = {}
@@ -86,7 +93,7 @@ def name_frequencies(records: list[Record], parts_of: list[PartSets]) -> NameFre
                 )
                 local[c] = min(local.get(c, there), there)
         overall.append(best)
-        by_country.append(local)
+        by_country.append(tuple((c, *f) for c, f in local.items()) if local else ())
     return NameFrequencies(overall, by_country)
 
 
