@@ -42,22 +42,6 @@ class NameFrequencies:
     # since a million records each hold one (a third of the memory)
     by_country: list[tuple[tuple[str, float, float], ...]]
 
-    def pair(self, i: int, j: int) -> Frequency | None:
-        """The name frequency of a pair: that of the commoner of its two records, counted in
-        the countries they share (the rarest of them) where they share any."""
-        there = [
-            max((a[1], a[2]), (b[1], b[2]))
-            for a in self.by_country[i]
-            for b in self.by_country[j]
-            if a[0] == b[0]
-        ]
-        if there:
-            return min(there)
-        a, b = self.overall[i], self.overall[j]
-        if a is None or b is None:
-            return None
-        return max(a, b)
-
 
 def name_frequencies(records: list[Record], parts_of: list[PartSets]) -> NameFrequencies:
     """Per record, the estimated share of records that carry its (rarest) name, from the
@@ -98,5 +82,17 @@ def name_frequencies(records: list[Record], parts_of: list[PartSets]) -> NameFre
 
 
 def pair_frequency(frequencies: NameFrequencies, i: int, j: int) -> Frequency | None:
-    """The name frequency of a pair (``NameFrequencies.pair``)."""
-    return frequencies.pair(i, j)
+    """The name frequency of a pair: that of the commoner of its two records, counted in the
+    countries they share (the rarest of them) where they share any."""
+    there = [
+        max((a[1], a[2]), (b[1], b[2]))
+        for a in frequencies.by_country[i]
+        for b in frequencies.by_country[j]
+        if a[0] == b[0]
+    ]
+    if there:
+        return min(there)
+    a, b = frequencies.overall[i], frequencies.overall[j]
+    if a is None or b is None:
+        return None
+    return max(a, b)
