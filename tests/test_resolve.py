@@ -18,7 +18,7 @@ from silobreak.policy import SYSTEM, Viewer
 from silobreak.resolve import engines, keys
 from silobreak.resolve.blocking import MAX_KEY_RECORDS, RARE_KEY_RECORDS
 from silobreak.resolve.cluster import Clusterer, ambiguous_records
-from silobreak.resolve.compare import compare_records
+from silobreak.resolve.compare import compare_records, documents_alone
 from silobreak.resolve.engines import DuckDBEngine
 from silobreak.resolve.evaluate import pairwise
 from silobreak.resolve.frequency import name_frequencies, pair_frequency
@@ -159,6 +159,55 @@ def test_chains_into_contradictions_are_cut() -> None:
     assert clusterer.refused == 1
     judged = Clusterer(records[:2], cannot_link=[(0, 1)])
     assert not judged.union(0, 1)
+
+
+def test_two_passports_meet_only_where_more_than_a_name_agrees() -> None:
+    """A renewed passport is one person when the birth date (or an address, a phone)
+    agrees; two passports joined by a name and a country alone are as likely two
+    namesakes, so neither the pair nor a chain through a record holding none (the
+    registry's entry, matching both) joins them. A mistyped number is no second passport."""
+    police = _rec(
+        "police/1",
+        "Person",
+        {"KORIR, David"},
+        ids={"passport": {"N5476225"}},
+        birth_dates={"1995-09-29"},
+        countries={"tz"},
+    )
+    registry = _rec(
+        "registry/1", "Person", {"KORIR, David"}, birth_dates={"1995-09-29"}, countries={"tz"}
+    )
+    seizure = _rec(
+        "seizure/1", "Person", {"KORIR DAVID"}, ids={"passport": {"S6594318"}}, countries={"tz"}
+    )
+    renewed = _rec(
+        "bank/1",
+        "Person",
+        {"David Korir"},
+        ids={"passport": {"S6594318"}},
+        birth_dates={"1995-09-29"},
+    )
+    mistyped = _rec("bank/2", "Person", {"David Korir"}, ids={"passport": {"N5467225"}})
+    records = [police, registry, seizure, renewed, mistyped]
+
+    def alone(i: int, j: int) -> bool:
+        c = compare_records(i, j, records[i], records[j])
+        assert c is not None
+        return documents_alone(c.levels)
+
+    assert alone(0, 2)
+    assert not alone(0, 3)  # the birth date tells
+    assert not alone(0, 4)  # a typo, one passport
+    links = [(0, 1), (1, 2), (0, 3), (0, 4)]  # the pairs run.py would link
+    chain = Clusterer(records, links=links)
+    assert chain.union(0, 1)
+    assert not chain.union(1, 2)
+    assert chain.union(0, 3)
+    assert chain.union(0, 4)
+    # the bank's thin David Korir, matching the police's and the seizure's, could be either
+    thin = [police, seizure, _rec("bank/3", "Person", {"David Korir"}, countries={"tz"})]
+    assert ambiguous_records(thin, [(2, 0), (2, 1)]) == {2}
+    assert ambiguous_records(thin, [(2, 0), (2, 1), (0, 1)]) == set()
 
 
 @pytest.fixture

@@ -24,7 +24,13 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from silobreak.resolve.compare import UNIQUE_KINDS, Comparison, dates_compatible
+from silobreak.resolve.compare import (
+    RENEWABLE_KINDS,
+    UNIQUE_KINDS,
+    Comparison,
+    dates_compatible,
+    other_documents,
+)
 from silobreak.resolve.records import Record
 
 
@@ -108,12 +114,17 @@ def ambiguous_records(
     Petrov born 1975 and the registry's born 1988 could be either: merging him into one of
     them would be a guess, so he stays on his own until a person decides (``judge``). So does
     a record linked to two records of one deduplicated dataset (two entities), unless one of
-    them is its single best match there (``paired``: ``mutual_best``).
+    them is its single best match there (``paired``: ``mutual_best``), and a record linked
+    to two holders of different passports that do not link to each other
+    (``Clusterer._documents_apart``): the bank's thin "David Korir" matching both the
+    police's David Korir and a seizure's.
     """
     neighbours: dict[int, list[int]] = {}
+    links: set[tuple[int, int]] = set()
     for i, j in edges:
         neighbours.setdefault(i, []).append(j)
         neighbours.setdefault(j, []).append(i)
+        links.add((min(i, j), max(i, j)))
     partner = {(i, records[j].dataset) for i, j in paired} | {
         (j, records[i].dataset) for i, j in paired
     }
@@ -144,9 +155,24 @@ def ambiguous_records(
             # Its own birth date is within a typo of both (else those links would be
             # conflicts): the two neighbours differ by typos, not by being two people.
             continue
-        if _contradicting([facts_of(i) for i in linked]):
+        if _contradicting([facts_of(i) for i in linked]) or _documents_apart(
+            records, linked, links
+        ):
             out.add(node)
     return out
+
+
+def _documents_apart(
+    records: Sequence[Record], linked: list[int], links: set[tuple[int, int]]
+) -> bool:
+    """Whether two of ``linked`` hold different passports (national ids, ...) and do not
+    link to each other."""
+    holders = [i for i in linked if records[i].ids.keys() & RENEWABLE_KINDS]
+    for n, x in enumerate(holders):
+        for y in holders[n + 1 :]:
+            if (min(x, y), max(x, y)) not in links and other_documents(records[x], records[y]):
+                return True
+    return False
 
 
 def _contradicting(linked: list[Facts]) -> bool:
@@ -184,6 +210,7 @@ def _contradicting(linked: list[Facts]) -> bool:
 class _Cluster:
     members: list[int]
     facts: Facts
+    holders: list[int]  # members holding a passport, national id or other renewable number
 
 
 class Clusterer:
@@ -204,7 +231,9 @@ class Clusterer:
         self.clusters: dict[int, _Cluster] = {}
         for index, record in enumerate(records):
             self.clusters[index] = _Cluster(
-                [index], Facts.of(record, record.dataset in deduplicated)
+                [index],
+                Facts.of(record, record.dataset in deduplicated),
+                [index] if record.ids.keys() & RENEWABLE_KINDS else [],
             )
         self.cannot: dict[int, set[int]] = {}
         for a, b in cannot_link:
@@ -228,6 +257,8 @@ class Clusterer:
         for m in ca.members:
             if self.cannot.get(m, set()) & members_b:
                 return "judged different"
+        if self._documents_apart(ca, cb):
+            return "different documents, never linked"
         small = min(len(ca.members), len(cb.members))
         if self.links and max(len(ca.members), len(cb.members)) >= 3 and small >= 2:
             # Single links chain unrelated groups together; a real entity's records link
@@ -240,6 +271,28 @@ class Clusterer:
                 if linked * 2 < small:
                     return "too few links between the groups"
         return None
+
+    def _documents_apart(self, ca: _Cluster, cb: _Cluster) -> bool:
+        """Whether the clusters hold different passports (national ids, ...) and no holder
+        in one links to a holder in the other.
+
+        People renew passports, so two records with different numbers that link to each
+        other on more than a name (``compare.documents_alone``) are one person; a chain
+        through a record that holds none joins two documents that never met. The
+        registry's David Korir born 1995 matched the police's David Korir (passport
+        N5476225) by birth date and a seizure's (passport S6594318) by name and country
+        alone: two namesakes of two crime domains, as likely as one person.
+        """
+        if not ca.holders or not cb.holders:
+            return False
+        apart = False
+        for x in ca.holders:
+            linked = self.links.get(x, set())
+            for y in cb.holders:
+                if y in linked:
+                    return False
+                apart = apart or other_documents(self.records[x], self.records[y])
+        return apart
 
     def union(self, i: int, j: int, force: bool = False, dates: bool = True) -> bool:
         """Merge the clusters of ``i`` and ``j`` unless they contradict each other
@@ -254,6 +307,7 @@ class Clusterer:
             a, b = b, a
         ca, cb = self.clusters[a], self.clusters.pop(b)
         ca.members.extend(cb.members)
+        ca.holders.extend(cb.holders)
         ca.facts.absorb(cb.facts)
         self.parent[b] = a
         return True

@@ -19,7 +19,7 @@ from silobreak.resolve.records import Record
 
 UNIQUE_KINDS = frozenset(spec.kind for spec in PROPERTY_KINDS.values() if spec.unique)
 STRONG_KINDS = frozenset(spec.kind for spec in PROPERTY_KINDS.values() if spec.strong)
-_RENEWABLE_KINDS = STRONG_KINDS - UNIQUE_KINDS
+RENEWABLE_KINDS = STRONG_KINDS - UNIQUE_KINDS
 
 # feature -> its levels, most similar first; "absent" (nothing to compare) is always last.
 FEATURES: dict[str, tuple[str, ...]] = {
@@ -78,7 +78,7 @@ def compare_records(
             )
     else:
         levels["name"] = "absent"
-    levels["strong_id"], evidence["strong_id"] = _ids(a, b, _RENEWABLE_KINDS)
+    levels["strong_id"], evidence["strong_id"] = _ids(a, b, RENEWABLE_KINDS)
     levels["unique_id"], evidence["unique_id"] = _ids(a, b, UNIQUE_KINDS)
     levels["weak_id"], evidence["weak_id"] = _ids(a, b, None)
     levels["birth_date"], evidence["birth_date"] = _dates(a.birth_dates, b.birth_dates)
@@ -109,6 +109,24 @@ def intern_levels(levels: dict[str, str]) -> dict[str, str]:
 def shares_strong_id(levels: dict[str, str]) -> bool:
     """Whether the pair shares a strong identifier (a passport, an SSN, an IMO number)."""
     return levels["strong_id"] == "match" or levels["unique_id"] == "match"
+
+
+def other_documents(a: Record, b: Record) -> bool:
+    """Whether two records hold different numbers of one renewable identifier (passports,
+    national ids) with none shared nor keyed in error: one person years apart, or two."""
+    return _ids(a, b, RENEWABLE_KINDS)[0] == "different"
+
+
+def documents_alone(levels: dict[str, str]) -> bool:
+    """Whether the pair holds two different passports (national ids, ...) and nothing but
+    the name and the country agrees: no birth date, address, birth place, phone or e-mail
+    tells a renewal from a namesake."""
+    return levels["strong_id"] == "different" and not (
+        levels["birth_date"] in ("exact", "swapped", "typo", "year")
+        or levels["address"] in ("exact", "close", "partial")
+        or levels["birth_place"] == "match"
+        or levels["weak_id"] == "match"
+    )
 
 
 def vouches_for_dates(levels: dict[str, str]) -> bool:

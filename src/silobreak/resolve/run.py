@@ -19,7 +19,13 @@ import pyarrow as pa
 
 from silobreak.policy.viewer import SYSTEM
 from silobreak.resolve.cluster import Clusterer, ambiguous_records, mutual_best
-from silobreak.resolve.compare import FEATURES, Comparison, intern_levels, vouches_for_dates
+from silobreak.resolve.compare import (
+    FEATURES,
+    Comparison,
+    documents_alone,
+    intern_levels,
+    vouches_for_dates,
+)
 from silobreak.resolve.engines import DuckDBEngine, Engine, make_engine
 from silobreak.resolve.frequency import NameFrequencies, name_frequencies, pair_frequency
 from silobreak.resolve.keys import key_pass
@@ -258,7 +264,12 @@ def _cluster(
         for k in mutual_best(records, comparisons, probabilities, deduplicated)
         if comparisons[k].levels["unique_id"] != "conflict"
     }
-    linkable = [not c.conflict or k in paired for k, c in enumerate(comparisons)]
+    # Two passports with nothing but a name and a country to join them are no link (a
+    # namesake as likely as a renewal), nor a bridge for a chain (``Clusterer``).
+    linkable = [
+        not (c.conflict or documents_alone(c.levels)) or k in paired
+        for k, c in enumerate(comparisons)
+    ]
     strong_links = [
         (c.left, c.right)
         for k, (c, p) in enumerate(zip(comparisons, probabilities, strict=True))
