@@ -155,14 +155,14 @@ def ambiguous_records(
             # Its own birth date is within a typo of both (else those links would be
             # conflicts): the two neighbours differ by typos, not by being two people.
             continue
-        if _contradicting([facts_of(i) for i in linked]) or _documents_apart(
+        if _contradicting([facts_of(i) for i in linked]) or _unlinked_documents(
             records, linked, links
         ):
             out.add(node)
     return out
 
 
-def _documents_apart(
+def _unlinked_documents(
     records: Sequence[Record], linked: list[int], links: set[tuple[int, int]]
 ) -> bool:
     """Whether two of ``linked`` hold different passports (national ids, ...) and do not
