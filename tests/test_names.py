@@ -27,6 +27,8 @@ SAME = [
     ("Company", "Northern Star Trading Limited", "Northern Star Trading Ltd."),
     ("Vessel", "Ocean Pearl", "OCEAN PEARL"),
     ("Person", "Joseph E. Kiplagat", "Joseph Emanuel Kiplagat"),  # an initial, no symbol for it
+    ("Person", "Yaser bin Adel Shawky", "SHAWKY, Yaser"),  # the father's name dropped
+    ("Person", "Marwan bin Abdallah Al-Dulaimi", "AL-DULAIMI, Marwan"),
 ]
 
 DIFFERENT = [
@@ -41,6 +43,9 @@ DIFFERENT = [
     ("Person", "Abdullah Khalid Hamad Saeed Al-Rashidi", "Abdullah Khalid Hamad Nasser Al-Rashidi"),
     # two Chinese surnames that share a metaphone (赵 and 周)
     ("Person", "ZHAO Lihua", "ZHOU, Lihua"),
+    # the father's name kept and the person's own dropped: the father, or a brother
+    ("Person", "Yaser bin Adel Shawky", "SHAWKY ADEL"),
+    ("Person", "DOSARI, Anas A. bin Said", "AL-DOSARI SAID"),
 ]
 
 

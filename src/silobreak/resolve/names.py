@@ -68,6 +68,8 @@ _LIGHT_TAGS = {
     NamePartTag.SUFFIX: 0.3,
 }
 _EXTRA_PART_DISCOUNT = 0.35  # a person's unmatched extra part, when the rest aligned
+# "bin Said", "ibn Tariq", "ould Ahmed": the part after one of these is the father's name
+FILIAL = frozenset({"bin", "ibn", "bint", "binti", "ben", "bn", "ould"})
 _PHONETIC_SCORE = 0.8
 _ORG_EXTRA_WORD = 2.0
 
@@ -114,6 +116,24 @@ def _residue_score(
     if edit < _PHONETIC_SCORE and one_to_one and _sound_alike(qps[0], rps[0], pinyin):
         return _PHONETIC_SCORE, "phonetic"
     return float(edit), "fuzzy"
+
+
+def _own_name_lost(parts: Sequence[Part], used: set[int], other: Sequence[Part]) -> list[int]:
+    """Positions of a person's own names that the other name lacks while it holds their
+    father's: "Yaser bin Adel Shawky" against "SHAWKY ADEL" aligns the father, Adel, and
+    leaves Yaser out. The other name is Adel Shawky's (the father's, a brother's), not a
+    shorter writing of Yaser's, which would drop the father and keep Yaser."""
+    if any(p.comparable in FILIAL for p in other):
+        return []
+    for p in parts:
+        after = p.position + 1
+        if p.comparable in FILIAL and after < len(parts) and after in used:
+            return [
+                q.position
+                for q in parts[: p.position]
+                if q.position not in used and not q.light and len(q.comparable) > 1
+            ]
+    return []
 
 
 def _sound_alike(a: Part, b: Part, pinyin: bool) -> bool:
@@ -365,6 +385,9 @@ def _score_pairing(
                 weight = sum(p.weight for p in (*qps, *rps))
                 score, how = _residue_score(qps, rps, al.score, pinyin)
                 matches.append(PartMatch(al.qstr, al.rstr, score, how, weight))
+                if score > 0:
+                    used_a.update(p.position for p in qps)
+                    used_b.update(p.position for p in rps)
             else:
                 solos_a.extend(qps)
                 solos_b.extend(rps)
@@ -379,6 +402,8 @@ def _score_pairing(
             matches.append(
                 PartMatch(sa.form, sb.form, _PHONETIC_SCORE, "phonetic", sa.weight + sb.weight)
             )
+            used_a.add(sa.position)
+            used_b.add(sb.position)
     solos = [(p, "left") for p in solos_a] + [(p, "right") for p in solos_b]
     matched_sides = {side for _, side in solos}
     # Only a name that aligned at least two parts (given and family) may lack a middle name.
@@ -388,6 +413,10 @@ def _score_pairing(
     substituted = _content(solos_a) and _content(solos_b)
     parts = max(len(parts_a), len(parts_b))
     refused = any(m.how == "fuzzy" and m.score == 0.0 for m in matches)
+    lost = set()
+    if kind == NameTypeTag.PER:
+        lost = {("left", k) for k in _own_name_lost(parts_a, used_a, parts_b)}
+        lost |= {("right", k) for k in _own_name_lost(parts_b, used_b, parts_a)}
     for part, side in solos:
         weight = part.weight
         how = "unmatched"
@@ -396,7 +425,7 @@ def _score_pairing(
         elif part.numeric:
             weight *= _substitution(kind)  # "Fund VIII" is not "Fund IX", nor "Fund"
             how = "unmatched number"
-        elif substituted or refused:
+        elif substituted or refused or (side, part.position) in lost:
             weight *= _substitution(kind, parts)
             how = "different"
         elif kind == NameTypeTag.PER and len(matched_sides) == 1 and aligned_parts >= 2:
