@@ -118,20 +118,21 @@ def _residue_score(
     return float(edit), "fuzzy"
 
 
-def _own_name_lost(parts: Sequence[Part], used: set[int], other: Sequence[Part]) -> list[int]:
+def _own_name_lost(name: Analysed, used: set[int]) -> list[int]:
     """Positions of a person's own names that the other name lacks while it holds their
-    father's: "Yaser bin Adel Shawky" against "SHAWKY ADEL" aligns the father, Adel, and
-    leaves Yaser out. The other name is Adel Shawky's (the father's, a brother's), not a
-    shorter writing of Yaser's, which would drop the father and keep Yaser."""
-    if any(p.comparable in FILIAL for p in other):
-        return []
-    for p in parts:
-        after = p.position + 1
-        if p.comparable in FILIAL and after < len(parts) and after in used:
+    father's (or grandfather's: the part after a ``name.filial``): "Yaser bin Adel Shawky"
+    against "SHAWKY ADEL" aligns the father, Adel, and leaves Yaser out. The other name is
+    Adel Shawky's (the father's, a brother's), not a shorter writing of Yaser's, which
+    would drop the father and keep Yaser."""
+    for filial in name.filial:
+        if filial + 1 in used:
             return [
                 q.position
-                for q in parts[: p.position]
-                if q.position not in used and not q.light and len(q.comparable) > 1
+                for q in name.parts[:filial]
+                if q.position not in used
+                and not q.light
+                and len(q.comparable) > 1
+                and q.comparable not in FILIAL
             ]
     return []
 
@@ -222,6 +223,7 @@ class Analysed(NamedTuple):
     comparable: str
     parts: tuple[Part, ...]
     pinyin: bool  # every part that weighs is romanised Mandarin ("ZHAO Lihua")
+    filial: tuple[int, ...]  # positions of "bin", "ibn", ... (``FILIAL``)
 
 
 def _analysed(name: Name) -> Analysed:
@@ -239,7 +241,8 @@ def _analysed(name: Name) -> Analysed:
     assert all(part.position == k for k, part in enumerate(parts))
     heavy = [p.comparable for p in parts if not p.light]
     pinyin = bool(heavy) and all(map(is_pinyin, heavy))
-    return Analysed(name, name.comparable, tuple(parts), pinyin)
+    filial = tuple(p.position for p in parts if p.comparable in FILIAL)
+    return Analysed(name, name.comparable, tuple(parts), pinyin, filial)
 
 
 # An analysed name takes about 15 KB: the cache holds what one pass over the records of a
@@ -350,6 +353,8 @@ def _score_pairing(
 ) -> NameComparison:
     parts_a, parts_b = a.parts, b.parts
     pinyin = a.pinyin and b.pinyin
+    # one name says whose son or daughter the person is, the other does not
+    fathers = kind == NameTypeTag.PER and bool(a.filial) != bool(b.filial)
     matches: list[PartMatch] = []
     used_a: set[int] = set()
     used_b: set[int] = set()
@@ -385,7 +390,7 @@ def _score_pairing(
                 weight = sum(p.weight for p in (*qps, *rps))
                 score, how = _residue_score(qps, rps, al.score, pinyin)
                 matches.append(PartMatch(al.qstr, al.rstr, score, how, weight))
-                if score > 0:
+                if score > 0 and fathers:
                     used_a.update(p.position for p in qps)
                     used_b.update(p.position for p in rps)
             else:
@@ -413,10 +418,10 @@ def _score_pairing(
     substituted = _content(solos_a) and _content(solos_b)
     parts = max(len(parts_a), len(parts_b))
     refused = any(m.how == "fuzzy" and m.score == 0.0 for m in matches)
-    lost = set()
-    if kind == NameTypeTag.PER:
-        lost = {("left", k) for k in _own_name_lost(parts_a, used_a, parts_b)}
-        lost |= {("right", k) for k in _own_name_lost(parts_b, used_b, parts_a)}
+    lost: set[tuple[str, int]] = set()
+    if fathers:
+        side, named, used = ("left", a, used_a) if a.filial else ("right", b, used_b)
+        lost = {(side, k) for k in _own_name_lost(named, used)}
     for part, side in solos:
         weight = part.weight
         how = "unmatched"
