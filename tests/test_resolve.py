@@ -18,7 +18,7 @@ from silobreak.policy import SYSTEM, Viewer
 from silobreak.resolve import engines, keys
 from silobreak.resolve.blocking import MAX_KEY_RECORDS, RARE_KEY_RECORDS
 from silobreak.resolve.cluster import Clusterer, ambiguous_records
-from silobreak.resolve.compare import compare_records, documents_alone
+from silobreak.resolve.compare import FEATURES, Comparison, compare_records, documents_alone
 from silobreak.resolve.engines import DuckDBEngine
 from silobreak.resolve.evaluate import pairwise
 from silobreak.resolve.frequency import name_frequencies, pair_frequency
@@ -632,6 +632,48 @@ def test_prior_is_for_random_pairs_not_for_candidates() -> None:
     assert model.candidate_prior is not None
     expected = model.candidate_prior * len(comparisons) / (40 * 39 // 2)
     assert model.prior == pytest.approx(expected)
+
+
+def test_a_training_rule_that_never_sees_a_feature_does_not_estimate_it() -> None:
+    """Pairs sharing a passport but holding no birth dates say nothing about birth dates: a
+    uniform guess from them, averaged in, once gave a birth-date typo a fifth of the matches
+    in data that held none, and linked strangers who shared a given name and a near date."""
+    absent = dict.fromkeys(FEATURES, "absent")
+
+    def pairs(n: int, **levels: str) -> list[Comparison]:
+        return [Comparison(0, 0, {**absent, **levels}, {}, False) for _ in range(n)]
+
+    comparisons = [
+        *pairs(40, strong_id="match", name="exact", country="match"),
+        *pairs(300, name="exact", birth_date="exact", country="match"),
+        *pairs(60, name="high", birth_date="exact", country="match"),
+        *pairs(80, name="exact", birth_date="conflict", country="conflict"),
+        *pairs(2000, name="different", birth_date="conflict", country="conflict"),
+        *pairs(200, name="weak", birth_date="conflict", country="match"),
+    ]
+    u = {
+        f: {lvl: 1 / len(levels) for lvl in levels if lvl != "absent"}
+        for f, levels in FEATURES.items()
+    }
+    u["name"] = {
+        "exact": 0.001,
+        "high": 0.002,
+        "good": 0.003,
+        "fair": 0.01,
+        "weak": 0.05,
+        "different": 0.934,
+    }
+    u["birth_date"] = {
+        "exact": 0.001,
+        "swapped": 0.001,
+        "typo": 0.002,
+        "year": 0.01,
+        "conflict": 0.986,
+    }
+    model = train(comparisons, u)
+    birth = model.m["birth_date"]
+    assert birth["typo"] < 0.02 and birth["swapped"] < 0.02 and birth["year"] < 0.02
+    assert birth["exact"] > 0.7
 
 
 def test_parallel_key_pass_equals_serial(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,6 +28,7 @@ _M_FLOOR = 0.005  # a level never seen among matches is rare for them, not impos
 # guards the logarithm. A floor as high as ``_SMOOTH`` would cap every weight at 13 bits, less
 # than the prior odds against a random pair in a workspace of 10,000 records.
 _U_FLOOR = 1e-9
+_MIN_RULE_PAIRS = 10  # fewer pairs than this in a training rule estimate nothing
 
 # Starting m probabilities: what a match usually looks like; EM moves them.
 _M_START: dict[str, dict[str, float]] = {
@@ -264,14 +265,25 @@ def train(
     total_iterations = 0
     for rule_features, rule_levels in TRAINING_RULES:
         subset = [c for c in comparisons if any(c.levels[f] in rule_levels for f in rule_features)]
-        if len(subset) < 10:
+        if len(subset) < _MIN_RULE_PAIRS:
             continue
         features = [f for f in FEATURES if f not in rule_features]
         model = FellegiSunter(0.5, {f: dict(v) for f, v in start.items()}, u)
         n = _em(model, subset, fixed, features, iterations, update_m=True)
         total_iterations += n
+        # Pairs share one levels dict per pattern (compare.py): count patterns, not pairs.
+        patterns: dict[int, tuple[dict[str, str], int]] = {}
+        for c in subset:
+            held = patterns.get(id(c.levels))
+            patterns[id(c.levels)] = (c.levels, 1 if held is None else held[1] + 1)
         for feature in features:
-            estimates[feature].append(model.m[feature])
+            # A feature the rule's pairs never hold says nothing: EM leaves it uniform, and
+            # averaging that in gave every rare level a fifth of the matches (a birth-date
+            # typo weighed 6 bits in a world that held none, linking strangers who shared a
+            # given name and a birth date one digit apart).
+            observed = sum(k for levels, k in patterns.values() if levels[feature] != "absent")
+            if observed >= _MIN_RULE_PAIRS:
+                estimates[feature].append(model.m[feature])
     m = {}
     for feature in FEATURES:
         found = estimates[feature]
