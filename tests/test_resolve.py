@@ -601,6 +601,23 @@ def test_common_names_weigh_less_than_rare_ones() -> None:
     assert model.name_adjustment("different", pair_frequency(frequencies, 0, 90)) == 0
 
 
+def test_a_record_is_as_common_as_its_commonest_name() -> None:
+    """A police record of "HU, Jianguo" that also writes 胡建国 is no rarer than the name:
+    few records are written in Han characters, and the rare spelling must not make the
+    common name count as rare against a bank's "Jianguo Woo" (the twin's record)."""
+    records = [
+        _rec("police/1", "Person", {"HU, Jianguo", "胡建国"}, countries={"my"}),
+        _rec("bank/1", "Person", {"Jianguo Woo"}, countries={"my"}),
+        *(_rec(f"reg/{n}", "Person", {"HU, Jianguo"}, countries={"my"}) for n in range(12)),
+        *(_rec(f"x/{n}", "Person", {f"Ali Bakar{n}x"}, countries={"my"}) for n in range(40)),
+    ]
+    frequencies = name_frequencies(records, key_pass(records).part_sets)
+    with_registry = pair_frequency(frequencies, 0, 2)
+    with_bank = pair_frequency(frequencies, 0, 1)
+    assert with_registry is not None and with_bank is not None
+    assert with_bank[0] >= with_registry[0]
+
+
 def test_a_name_is_as_common_as_it_is_in_the_pair_s_country() -> None:
     """ "Li Wei" is held by a quarter of the Chinese records and by two British ones: two
     British records of that name share a rarer name than the same name overall, two Chinese

@@ -4,8 +4,11 @@
 average ``u`` for an exact name match hides that. As Splink's term-frequency adjustments do,
 the name weight of a pair is corrected by the frequency of its name: here the product of the
 frequencies of the name's distinctive parts (share of records of the family that contain the
-part), never below one record in the family. A record with several names takes its rarest
-one; a pair is as rare as the commoner of its two records.
+part), never below one record in the family. A record with several names (or spellings)
+takes its commonest one, and a pair is as rare as the commoner of its two records: a
+police record of "HU, Jianguo" that also writes 胡建国 is as common as Hu Jianguo, not as
+rare as names written in Han characters; taken at its rarest, it met the twin's "Jianguo
+Woo" with no frequency correction at all and joined it.
 
 Where the two records share a country, the frequency is counted among the records of that
 country: the pair's country agreement is weighed on its own, and what the name adds beyond
@@ -44,7 +47,7 @@ class NameFrequencies:
 
 
 def name_frequencies(records: list[Record], parts_of: list[PartSets]) -> NameFrequencies:
-    """Per record, the estimated share of records that carry its (rarest) name, from the
+    """Per record, the estimated share of records that carry its (commonest) name, from the
     part sets of the key pass (``keys.key_pass``), overall and in each of its countries."""
     family_size: Counter[str] = Counter(f for r in records for f in r.families)
     country_size: Counter[tuple[str, str]] = Counter(
@@ -64,7 +67,7 @@ def name_frequencies(records: list[Record], parts_of: list[PartSets]) -> NameFre
         for family, parts in sets:
             size = family_size[family]
             value = (math.prod(part_count[(family, p)] / size for p in parts), 1 / size)
-            best = value if best is None else min(best, value)
+            best = value if best is None else max(best, value)
             prior = COUNTRY_PRIOR / size
             for c in record.countries:
                 n = country_size[(family, c)] + COUNTRY_PRIOR
@@ -75,7 +78,7 @@ def name_frequencies(records: list[Record], parts_of: list[PartSets]) -> NameFre
                     ),
                     1 / n,
                 )
-                local[c] = min(local.get(c, there), there)
+                local[c] = max(local.get(c, there), there)
         overall.append(best)
         by_country.append(tuple((c, *f) for c, f in local.items()) if local else ())
     return NameFrequencies(overall, by_country)
