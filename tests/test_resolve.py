@@ -601,6 +601,29 @@ def test_common_names_weigh_less_than_rare_ones() -> None:
     assert model.name_adjustment("different", pair_frequency(frequencies, 0, 90)) == 0
 
 
+def test_a_near_name_never_outweighs_the_same_name_spelt_identically() -> None:
+    """Random pairs share an exact name (common names repeat) far more often than a near one,
+    so ``u`` alone makes "Ghasan" ~ "Ghassan" weigh more than an identical name; with the
+    name's frequency known, each level is capped by the closer levels' weights."""
+    model = FellegiSunter(
+        0.001,
+        {"name": {"exact": 0.4, "high": 0.3, "good": 0.1, "fair": 0.05, "weak": 0.05}},
+        {"name": {"exact": 4e-4, "high": 3e-5, "good": 1e-4, "fair": 1e-5, "weak": 0.02}},
+    )
+    absent = dict.fromkeys(FEATURES, "absent")
+
+    def name_weight(level: str, frequency: tuple[float, float] | None) -> float:
+        return model.weights({**absent, "name": level}, frequency)["name"]
+
+    # without a frequency the model's own weights stand (EM and the pattern weights use them)
+    assert name_weight("high", None) > name_weight("exact", None)
+    for frequency in ((1e-6, 1e-4), (3e-4, 1e-4), (0.05, 1e-4)):
+        ordered = [name_weight(lvl, frequency) for lvl in ("exact", "high", "good", "fair")]
+        assert ordered == sorted(ordered, reverse=True), frequency
+    # a common name matched exactly is weak evidence, and a fair match of it no stronger
+    assert name_weight("fair", (0.05, 1e-4)) <= name_weight("exact", (0.05, 1e-4)) < 5
+
+
 def test_a_record_is_as_common_as_its_commonest_name() -> None:
     """A police record of "HU, Jianguo" that also writes 胡建国 is no rarer than the name:
     few records are written in Han characters, and the rare spelling must not make the

@@ -51,6 +51,8 @@ _M_START: dict[str, dict[str, float]] = {
 
 
 _FREQUENCY_LEVELS = frozenset({"exact", "high", "good"})
+# Aligned name levels, closest first (``name_adjustment`` keeps their weights in this order).
+_NAME_ORDER = ("exact", "high", "good", "fair", "weak")
 _MAX_ADJUSTMENT = 6.0
 
 
@@ -81,12 +83,15 @@ class FellegiSunter:
             if level == "absent":
                 out[feature] = 0.0
                 continue
-            m = self.m[feature].get(level, _SMOOTH)
-            u = self.u[feature].get(level, _SMOOTH)
-            out[feature] = math.log2(max(m, _SMOOTH) / max(u, _U_FLOOR))
+            out[feature] = self._weight(feature, level)
         if "name" in levels:
             out["name"] += self.name_adjustment(levels["name"], frequency)
         return out
+
+    def _weight(self, feature: str, level: str) -> float:
+        m = self.m.get(feature, {}).get(level, _SMOOTH)
+        u = self.u.get(feature, {}).get(level, _SMOOTH)
+        return math.log2(max(m, _SMOOTH) / max(u, _U_FLOOR))
 
     def name_adjustment(self, level: str, frequency: Frequency | None) -> float:
         """Splink's term-frequency adjustment: ``log2(u / frequency)`` for aligned names.
@@ -94,8 +99,27 @@ class FellegiSunter:
         A name shared by a tenth of the records is worth less than the average name; one
         held by a single record is worth more. Bounded so that frequency alone never
         decides a pair.
+
+        Where the frequency is known, a name is never stronger evidence than a closer
+        alignment of the same name would be: random pairs land on an exact name far more
+        often than on a near one (common names repeat exactly), so ``u`` alone made a
+        near-exact name weigh 3.5 bits more than an identical one, and the frequency
+        correction, capped, did not undo it ("ZAKI, Ghasan bin Tariq" met a namesake's
+        "ZAKI GHASSAN IBN TARIQ" with 18.9 bits, where the same name spelt identically
+        would have had 15.4, and outweighed a conflicting nationality).
         """
-        if frequency is None or level not in _FREQUENCY_LEVELS:
+        if frequency is None:
+            return 0.0
+        own = self._weight("name", level)
+        adjusted = own + self._frequency_adjustment(level, frequency)
+        if level in _NAME_ORDER:
+            for closer in _NAME_ORDER[: _NAME_ORDER.index(level)]:
+                cap = self._weight("name", closer) + self._frequency_adjustment(closer, frequency)
+                adjusted = min(adjusted, cap)
+        return adjusted - own
+
+    def _frequency_adjustment(self, level: str, frequency: Frequency) -> float:
+        if level not in _FREQUENCY_LEVELS:
             return 0.0
         share, floor = frequency
         u = max(self.u["name"].get(level, _SMOOTH), _U_FLOOR)
