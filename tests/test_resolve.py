@@ -612,16 +612,17 @@ def test_a_near_name_never_outweighs_the_same_name_spelt_identically() -> None:
     )
     absent = dict.fromkeys(FEATURES, "absent")
 
-    def name_weight(level: str, frequency: tuple[float, float] | None) -> float:
+    def name_weight(level: str, frequency: tuple[float, float, float] | None) -> float:
         return model.weights({**absent, "name": level}, frequency)["name"]
 
     # without a frequency the model's own weights stand (EM and the pattern weights use them)
     assert name_weight("high", None) > name_weight("exact", None)
-    for frequency in ((1e-6, 1e-4), (3e-4, 1e-4), (0.05, 1e-4)):
+    for frequency in ((1e-6, 1e-4, 1e-4), (3e-4, 3e-4, 1e-4), (0.05, 0.05, 1e-4)):
         ordered = [name_weight(lvl, frequency) for lvl in ("exact", "high", "good", "fair")]
         assert ordered == sorted(ordered, reverse=True), frequency
     # a common name matched exactly is weak evidence, and a fair match of it no stronger
-    assert name_weight("fair", (0.05, 1e-4)) <= name_weight("exact", (0.05, 1e-4)) < 5
+    common = (0.05, 0.05, 1e-4)
+    assert name_weight("fair", common) <= name_weight("exact", common) < 5
 
 
 def test_a_record_is_as_common_as_its_commonest_name() -> None:
@@ -639,6 +640,29 @@ def test_a_record_is_as_common_as_its_commonest_name() -> None:
     with_bank = pair_frequency(frequencies, 0, 1)
     assert with_registry is not None and with_bank is not None
     assert with_bank[0] >= with_registry[0]
+
+
+def test_an_identical_name_is_as_common_as_the_records_that_carry_it() -> None:
+    """Forty companies are built from "Jade" and "Freight"; one of them is "Jade Freight FZE".
+    Its two records with the very same name are that company, not one of forty: the exact
+    name is rare even though its words are common, while a near match is judged by how many
+    names hold both words."""
+    middles = ("Coral", "Amber", "Savanna", "Ocean", "Falcon", "Crescent", "Emerald", "Nile")
+    records = [
+        _rec("registry/1", "Company", {"Jade Freight FZE"}),
+        _rec("customs/1", "Company", {"JADE FREIGHT FZE"}),
+        *(
+            _rec(f"x/{n}", "Company", {f"Jade {middles[n % 8]} Freight {'ABCDE'[n // 8]}"})
+            for n in range(40)
+        ),
+        *(_rec(f"y/{n}", "Company", {f"Company Number{chr(97 + n % 26)}x{n}"}) for n in range(60)),
+    ]
+    frequency = pair_frequency(name_frequencies(records, key_pass(records).part_sets), 0, 1)
+    assert frequency is not None
+    contains, same, floor = frequency
+    assert same == 2 * floor and contains > 0.1
+    model = FellegiSunter(0.001, {"name": {"exact": 0.5, "high": 0.3}}, {"name": {"exact": 0.01}})
+    assert model.name_adjustment("exact", frequency) >= 0 > model.name_adjustment("high", frequency)
 
 
 def test_a_name_is_as_common_as_it_is_in_the_pair_s_country() -> None:

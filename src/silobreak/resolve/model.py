@@ -121,12 +121,19 @@ class FellegiSunter:
     def _frequency_adjustment(self, level: str, frequency: Frequency) -> float:
         if level not in _FREQUENCY_LEVELS:
             return 0.0
-        share, floor = frequency
+        contains, same, floor = frequency
+        # An exact name: the share of records with that very name, where the product of its
+        # parts' shares does not already say rarer (it does where the parts always go
+        # together, as the records of one company repeat all of them).
+        share = min(same, contains) if level == "exact" else contains
         u = max(self.u["name"].get(level, _SMOOTH), _U_FLOOR)
         adjustment = min(max(math.log2(u / share), -_MAX_ADJUSTMENT), _MAX_ADJUSTMENT)
         # At two records or fewer the estimate is at its floor, not a measurement: a rare name
-        # is never held against a pair.
-        return max(adjustment, 0.0) if share <= 2 * floor else adjustment
+        # is never held against a pair. "Fewer than three": a country's count is smoothed
+        # with a fraction of a record (``frequency.COUNTRY_PRIOR``), which made the two
+        # records of a pair count as measured (2.08 records), and the pairs of one company
+        # with a name of its own fell just below 0.5 (p 0.49 in large tuning world 1).
+        return max(adjustment, 0.0) if share < 3 * floor else adjustment
 
     def match_weight(self, levels: dict[str, str], frequency: Frequency | None = None) -> float:
         return self.prior_weight() + sum(self.weights(levels, frequency).values())
