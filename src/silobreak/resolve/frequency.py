@@ -4,10 +4,10 @@
 average ``u`` for an exact name match hides that. As Splink's term-frequency adjustments do,
 the name weight of a pair is corrected by the frequency of its name, estimated from the
 name's distinctive parts among the records of its family (below). A record with several
-names (or spellings) takes its commonest one, and a pair is as rare as the commoner of its two records: a
-police record of "HU, Jianguo" that also writes 胡建国 is as common as Hu Jianguo, not as
-rare as names written in Han characters; taken at its rarest, it met the twin's "Jianguo
-Woo" with no frequency correction at all and joined it.
+names (or spellings) takes its commonest one, and a pair is as rare as the commoner of its
+two records: a police record of "HU, Jianguo" that also writes 胡建国 is as common as Hu
+Jianguo, not as rare as names written in Han characters; taken at its rarest, it met the
+twin's "Jianguo Woo" with no frequency correction at all and joined it.
 
 Two shares are kept: the share of records whose names hold all of the name's parts (the
 product of each part's share), and the share of records with the *same* name (the same
