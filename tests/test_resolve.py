@@ -663,6 +663,12 @@ def test_an_identical_name_is_as_common_as_the_records_that_carry_it() -> None:
     assert same == 2 * floor and contains > 0.1
     model = FellegiSunter(0.001, {"name": {"exact": 0.5, "high": 0.3}}, {"name": {"exact": 0.01}})
     assert model.name_adjustment("exact", frequency) >= 0 > model.name_adjustment("high", frequency)
+    # a country's count is smoothed with a fraction of a record: the pair's own two records
+    # (2.08 with it) are not a measurement; a name held by four records is
+    floor = 1e-3
+    model = FellegiSunter(0.001, {"name": {"exact": 0.5}}, {"name": {"exact": floor}})
+    assert model.name_adjustment("exact", (0.1, 2.08 * floor, floor)) == 0
+    assert model.name_adjustment("exact", (0.1, 4 * floor, floor)) < 0
 
 
 def test_a_name_is_as_common_as_it_is_in_the_pair_s_country() -> None:
