@@ -110,13 +110,11 @@ class FellegiSunter:
         """
         if frequency is None:
             return 0.0
-        own = self._weight("name", level)
-        adjusted = own + self._frequency_adjustment(level, frequency)
-        if level in _NAME_ORDER:
-            for closer in _NAME_ORDER[: _NAME_ORDER.index(level)]:
-                cap = self._weight("name", closer) + self._frequency_adjustment(closer, frequency)
-                adjusted = min(adjusted, cap)
-        return adjusted - own
+        closer = _NAME_ORDER[: _NAME_ORDER.index(level) + 1] if level in _NAME_ORDER else (level,)
+        adjusted = min(
+            self._weight("name", lvl) + self._frequency_adjustment(lvl, frequency) for lvl in closer
+        )
+        return adjusted - self._weight("name", level)
 
     def _frequency_adjustment(self, level: str, frequency: Frequency) -> float:
         if level not in _FREQUENCY_LEVELS:
