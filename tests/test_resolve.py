@@ -574,6 +574,80 @@ def test_two_registrations_in_one_jurisdiction_or_two_are_two_companies() -> Non
     assert ambiguous_records([customer, first, second], [(0, 1), (0, 2)]) == set()
 
 
+def test_legal_forms_compare_across_languages() -> None:
+    """OOO is the Russian for LLC and "Pte Ltd" a Singapore Ltd: one form each. An LLC and a
+    free-zone establishment of one name are two forms; a name without a form says nothing,
+    nor does a person's name."""
+
+    def level(schema: str, left: str, right: str) -> str:
+        found = compare_records(0, 1, _rec("a/1", schema, {left}), _rec("b/1", schema, {right}))
+        assert found is not None
+        return found.levels["legal_form"]
+
+    assert level("Company", "Romashka LLC", "ООО «Ромашка»") == "match"
+    assert level("Company", "Golden Trading Pte Ltd", "GOLDEN TRADING LIMITED") == "match"
+    assert level("Company", "Al Rayyan Cedar Pharma LLC", "AL RAYYAN CEDAR PHARMA FZE") == (
+        "different"
+    )
+    assert level("Organization", "Cedar Pharma GmbH", "Cedar Pharma AG") == "different"
+    assert level("Company", "Cedar Pharma GmbH", "CEDAR PHARMA") == "absent"
+    assert level("Person", "Ivan Petrov LLC", "Ivan Petrov FZE") == "absent"
+
+
+def test_a_different_legal_form_counts_against_a_match_and_a_shared_one_adds_nothing() -> None:
+    """The registry writes "LLC", the bank "Limited Liability Company" (and "Ltd" /
+    "Limited", ...): one form each, so EM, without labels, learns that a company's records
+    rarely differ in form. A group's mainland LLC and its free-zone establishment share a
+    name and a country; the bank's customer is the LLC, and its link to the FZE weighs less
+    by that much. A shared form adds nothing: it follows from the country."""
+    words = ("Amber", "Baobab", "Coral", "Delta", "Falcon", "Jade", "Nile", "Orient", "Zenith")
+    trades = ("Logistics", "Timber", "Freight", "Textiles", "Fisheries", "Pharma")
+    kinds = (
+        ("LLC", "Limited Liability Company", "ae"),
+        ("FZE", "Free Zone Establishment", "ae"),
+        ("Ltd", "Limited", "gb"),
+        ("GmbH", "G.m.b.H.", "de"),
+        ("S.A.", "Sociedad Anonima", "mx"),
+        ("B.V.", "Besloten Vennootschap", "nl"),
+    )
+    records = []
+    for n in range(150):
+        name = f"{words[n % 9]} {words[(n // 9) % 9]}{n} {trades[n % 6]}"
+        short, long, country = kinds[n % 6]
+        group = n in (0, 6, 12)  # three groups of an LLC and an FZE
+        forms = [short, "FZE"] if group else [short]
+        for k, form in enumerate(forms):
+            number = str(10_000_000 * (k + 1) + n)
+            records.append(
+                _rec(
+                    f"registry/{n}-{form}",
+                    "Company",
+                    {f"{name} {form}".upper()},
+                    countries={country},
+                    ids={"registration": {number}},
+                )
+            )
+        records.append(_rec(f"bank/{n}", "Company", {f"{name} {long}"}, countries={country}))
+    result = resolve_records(records)
+    absent = dict.fromkeys(FEATURES, "absent")
+    different = result.model.weights({**absent, "legal_form": "different"})["legal_form"]
+    assert different < -3
+    assert result.model.weights({**absent, "legal_form": "match"})["legal_form"] == 0
+    index = {r.key: i for i, r in enumerate(records)}
+    links = {(c.left, c.right): k for k, c in enumerate(result.comparisons)}
+    for n in (0, 6, 12):
+        bank = index[f"bank/{n}"]
+        llc, fze = (
+            links[tuple(sorted((bank, index[f"registry/{n}-{form}"])))] for form in ("LLC", "FZE")
+        )
+        assert result.comparisons[llc].levels["legal_form"] == "match"
+        assert result.comparisons[fze].levels["legal_form"] == "different"
+        gap = result.model.match_weight(result.comparisons[llc].levels) - result.model.match_weight(
+            result.comparisons[fze].levels
+        )
+        assert gap == pytest.approx(-different)
+
+
 def test_a_birth_year_alone_contradicts_another_year() -> None:
     """The police's "born 1968" and the bank's 1974-12-13 are two people: a chain through a
     record with no date stops, and that record, linked to both, is left alone."""

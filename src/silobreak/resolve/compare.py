@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from normality import ascii_text
+from rigour.names import NameTypeTag
 
 from silobreak.model.schemata import merge_schemata
 from silobreak.resolve.identifiers import PROPERTY_KINDS
-from silobreak.resolve.names import compare_name_sets
+from silobreak.resolve.legal_forms import compare_forms, legal_forms
+from silobreak.resolve.names import compare_name_sets, name_type
 from silobreak.resolve.records import Record
 
 UNIQUE_KINDS = frozenset(spec.kind for spec in PROPERTY_KINDS.values() if spec.unique)
@@ -36,6 +38,8 @@ FEATURES: dict[str, tuple[str, ...]] = {
     "country": ("match", "conflict", "absent"),
     "address": ("exact", "close", "partial", "different", "absent"),
     "birth_place": ("match", "different", "absent"),
+    # organizations only: the families of their names' legal forms (``legal_forms.py``)
+    "legal_form": ("match", "different", "absent"),
 }
 _NAME_LEVELS = ((0.99, "exact"), (0.9, "high"), (0.8, "good"), (0.7, "fair"), (0.5, "weak"))
 
@@ -78,6 +82,12 @@ def compare_records(
             )
     else:
         levels["name"] = "absent"
+    if name_type(schema) == NameTypeTag.ORG:
+        levels["legal_form"], evidence["legal_form"] = compare_forms(
+            legal_forms(a.names), legal_forms(b.names)
+        )
+    else:
+        levels["legal_form"] = "absent"
     levels["strong_id"], evidence["strong_id"] = _ids(a, b, RENEWABLE_KINDS)
     levels["unique_id"], evidence["unique_id"] = _ids(a, b, UNIQUE_KINDS)
     levels["weak_id"], evidence["weak_id"] = _ids(a, b, None)
