@@ -716,11 +716,11 @@ def test_a_record_is_as_common_as_its_commonest_name() -> None:
     assert with_bank[0] >= with_registry[0]
 
 
-def test_an_identical_name_is_as_common_as_the_records_that_carry_it() -> None:
+def test_an_identical_name_is_as_common_as_the_entities_that_carry_it() -> None:
     """Forty companies are built from "Jade" and "Freight"; one of them is "Jade Freight FZE".
-    Its two records with the very same name are that company, not one of forty: the exact
-    name is rare even though its words are common, while a near match is judged by how many
-    names hold both words."""
+    Its two records with the very same name, of two organizations, are that company, not one
+    of forty: the exact name is rare even though its words are common, while a near match is
+    judged by how many names hold both words."""
     middles = ("Coral", "Amber", "Savanna", "Ocean", "Falcon", "Crescent", "Emerald", "Nile")
     records = [
         _rec("registry/1", "Company", {"Jade Freight FZE"}),
@@ -734,7 +734,7 @@ def test_an_identical_name_is_as_common_as_the_records_that_carry_it() -> None:
     frequency = pair_frequency(name_frequencies(records, key_pass(records).part_sets), 0, 1)
     assert frequency is not None
     contains, same, floor = frequency
-    assert same == 2 * floor and contains > 0.1
+    assert same == floor and contains > 0.1
     model = FellegiSunter(0.001, {"name": {"exact": 0.5, "high": 0.3}}, {"name": {"exact": 0.01}})
     assert model.name_adjustment("exact", frequency) >= 0 > model.name_adjustment("high", frequency)
     # a country's count is smoothed with a fraction of a record: the pair's own two records
@@ -743,6 +743,24 @@ def test_an_identical_name_is_as_common_as_the_records_that_carry_it() -> None:
     model = FellegiSunter(0.001, {"name": {"exact": 0.5}}, {"name": {"exact": floor}})
     assert model.name_adjustment("exact", (0.1, 2.08 * floor, floor)) == 0
     assert model.name_adjustment("exact", (0.1, 4 * floor, floor)) < 0
+
+
+def test_a_name_is_counted_once_per_organization_that_reports_it() -> None:
+    """A company known to three organizations is one company of its name, not three: its
+    name is counted by the most records one organization holds with it. Three companies of
+    one name in one registry are three."""
+    fillers = [
+        _rec(f"x/{n}", "Company", {f"Company Number{chr(97 + n % 26)}x{n}"}) for n in range(60)
+    ]
+    known = [
+        _rec(f"{org}/1", "Company", {"Jade Freight FZE"}) for org in ("bank", "customs", "registry")
+    ]
+    registered = [_rec(f"registry/{n}", "Company", {"Jade Freight FZE"}) for n in range(3)]
+    for records, entities in ((known + fillers, 1), (registered + fillers, 3)):
+        frequency = pair_frequency(name_frequencies(records, key_pass(records).part_sets), 0, 1)
+        assert frequency is not None
+        _, same, floor = frequency
+        assert same == pytest.approx(entities * floor)
 
 
 def test_a_name_is_as_common_as_it_is_in_the_pair_s_country() -> None:

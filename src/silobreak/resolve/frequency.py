@@ -10,8 +10,15 @@ Jianguo, not as rare as names written in Han characters; taken at its rarest, it
 twin's "Jianguo Woo" with no frequency correction at all and joined it.
 
 Two shares are kept: the share of records whose names hold all of the name's parts (the
-product of each part's share), and the share of records with the *same* name (the same
-distinctive parts, in any order: Splink's term frequency). A near name is judged by the
+product of each part's share), and the share of *entities* with the same name (the same
+distinctive parts, in any order), counted as the most records one organization holds with
+that name. Splink's term frequency counts records, and so counts each entity as often as
+organizations report it: a company known to three organizations had its name held by three
+records, "measured" as common, and its own records' pairs, an exact name and a country, fell
+just below p 0.5 (large tuning world 1). An organization rarely holds one entity twice, so
+its count is a lower bound on the entities of that name; the largest over organizations is
+the estimate (one organization holding everything, as a deduplication of one file, counts
+records as before). A near name is judged by the
 first: a near match of "Jade Freight FZE" is any of the 39 companies built from those two
 words ("Jade Coral Freight S.A."). An exact name is judged by the rarer of the two: an
 identical "Jade Freight FZE" is that company alone. Until session 18 the product served
@@ -69,13 +76,26 @@ def name_frequencies(records: list[Record], parts_of: list[PartSets]) -> NameFre
     country_count: Counter[tuple[str, str, str]] = Counter()
     name_count: Counter[tuple[str, tuple[str, ...]]] = Counter()
     country_name_count: Counter[tuple[str, str, tuple[str, ...]]] = Counter()
-    for record, sets in zip(records, parts_of, strict=True):
+    by_org: dict[str, list[int]] = {}
+    for index, (record, sets) in enumerate(zip(records, parts_of, strict=True)):
         mine = {(family, part) for family, parts in sets for part in parts}
         part_count.update(mine)
         country_count.update((f, c, p) for f, p in mine for c in record.countries)
-        names = set(sets)
-        name_count.update(names)
-        country_name_count.update((f, c, parts) for f, parts in names for c in record.countries)
+        by_org.setdefault(record.org, []).append(index)
+    # One organization at a time, so that only one organization's counts are held at once
+    # (a million records name about as many names).
+    for members in by_org.values():
+        here: Counter[tuple[str, tuple[str, ...]]] = Counter()
+        here_country: Counter[tuple[str, str, tuple[str, ...]]] = Counter()
+        for index in members:
+            names = set(parts_of[index])
+            here.update(names)
+            countries = records[index].countries
+            here_country.update((f, c, parts) for f, parts in names for c in countries)
+        for key, n in here.items():
+            name_count[key] = max(name_count[key], n)
+        for country_key, n in here_country.items():
+            country_name_count[country_key] = max(country_name_count[country_key], n)
     overall: list[Frequency | None] = []
     by_country: list[tuple[tuple[str, float, float, float], ...]] = []
     for record, sets in zip(records, parts_of, strict=True):
