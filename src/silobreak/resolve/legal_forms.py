@@ -5,16 +5,17 @@ The name comparison gives a legal form little weight (``names.py``): "ROMASHKA L
 LLC" and "AL RAYYAN CEDAR PHARMA FZE", registered in one country under two numbers, are
 two companies: a group's mainland company and its free-zone establishment, or a
 namesake. A bank's record of the LLC, with no registration number, matched both equally
-and was left alone as ambiguous (``cluster.ambiguous_records``): in large tuning world 1,
-about 1,500 true company pairs stayed apart that way. A different legal form is the
-evidence that tells the two candidates apart.
+and was left alone as ambiguous (``cluster.ambiguous_records``). A different legal form is
+the evidence that tells the two candidates apart (large tuning world 1: pairwise F1 0.8791
+-> 0.8818, every medium tuning world but one up or equal).
 
 Forms are rigour's normalised legal-form parts (``LLC``, ``L.L.C.``, "Limited Liability
 Company" and ``ООО`` read as ``llc`` or ``ooo``), grouped into families of translations of
 one form (``FAMILIES``). Two records whose names both carry a form are ``match`` if they
 share a family and ``different`` if not; ``absent`` otherwise. The model measures what a
 different form is worth (EM on the candidate pairs, ``model.py``): clerks drop or mistype
-forms, and a data set that writes "Ltd" for an LLC teaches the model so.
+forms, and a data set that writes "Ltd" for an LLC teaches the model so. A shared form
+counts for nothing (``model._EVIDENCE_AGAINST_ONLY``): it follows from the country.
 """
 
 from __future__ import annotations
