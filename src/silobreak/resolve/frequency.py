@@ -18,15 +18,12 @@ records, "measured" as common, and its own records' pairs, an exact name and a c
 just below p 0.5 (large tuning world 1). An organization rarely holds one entity twice, so
 its count is a lower bound on the entities of that name; the largest over organizations is
 the estimate (one organization holding everything, as a deduplication of one file, counts
-records as before). A near name is judged by the
-first: a near match of "Jade Freight FZE" is any of the 39 companies built from those two
-words ("Jade Coral Freight S.A."). An exact name is judged by the rarer of the two: an
-identical "Jade Freight FZE" is that company alone. Until session 18 the product served
-exact names too, and a short name of common words looked common (3,877 record pairs of
-one company with the very same name and country stayed apart in large tuning world 1, the
-commonest loss of recall there). The count alone is not used: each company's own records
-repeat all its parts, so the product says "rarer" for most names, and the model's other
-weights were measured with it.
+records as before). A near name is judged by the first: a near match of "Jade Freight FZE"
+is any of the 39 companies built from those two words ("Jade Coral Freight S.A."). An exact
+name is judged by the rarer of the two: an identical "Jade Freight FZE" is that company
+alone. Until session 18 the product served exact names too, and a short name of common words
+looked common (3,877 record pairs of one company with the very same name and country stayed
+apart in large tuning world 1, the commonest loss of recall there).
 
 Where the two records share a country, the frequency is counted among the records of that
 country: the pair's country agreement is weighed on its own, and what the name adds beyond

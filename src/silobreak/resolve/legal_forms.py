@@ -32,9 +32,7 @@ from silobreak.resolve.names import analyse
 FAMILIES: dict[str, str] = {
     "ooo": "llc",  # Russian and Ukrainian (ТОВ) limited liability company
     "pte": "ltd",  # Singapore's private limited, "Pte Ltd"
-    "pvt": "ltd",
-    "fzco": "fze",  # free-zone company and establishment: one family of free-zone forms
-    "fzc": "fze",
+    "fzco": "fze",  # free-zone company and establishment (and "FZ-LLC"): free-zone forms
     "sacv": "sa",  # sociedad anónima de capital variable
 }
 # Parts rigour tags as legal forms that do not name one ("Co." of "Co. Ltd").
