@@ -362,11 +362,51 @@ def test_a_member_is_lifted_by_what_the_others_bring_not_by_itself() -> None:
     assert set(network.domains) == {"organized_crime", "environmental_crime"}
     by_id = {graph.nodes[c.node].id: c for c in analysis.convergences}
     shares = {name: explain(analysis, by_id[name])["network_share"] for name in by_id}
-    assert shares["boss"] == network.without[0] < network.score
-    assert shares["poacher"] == network.without[1] < network.score
+    assert shares["boss"] == network.share[0] < network.score
+    assert shares["poacher"] == network.share[1] < network.score
     assert shares["clerk"] == network.score
     boss = by_id["boss"]
     assert boss.score == round(0.5 * boss.entity_score + 0.5 * shares["boss"], 6)
+
+
+def test_a_member_shares_only_in_a_core_within_its_reach() -> None:
+    """A poacher and a trafficker who direct one front company, and a police boss four
+    directorships away from it: one community, whose convergence (environmental crime and
+    trafficking) is out of the boss's reach, so it adds nothing to him (he is not part of
+    it), while a director between them, within reach of the poacher, shares it."""
+
+    def topic(domain: str, org: str) -> list[Topic]:
+        return [Topic("crime", domain, org, domain, org, "TLP:AMBER", "A", None)]
+
+    names = ["poacher", "trafficker", "front", "d1", "c2", "d3", "boss"]
+    nodes = [
+        Node(n, "Company" if n in ("front", "c2") else "Person", n, ["r"], ["registry"], 1, None)
+        for n in names
+    ]
+    nodes[0].topics = topic("environmental_crime", "wildlife")
+    nodes[1].topics = topic("human_trafficking", "ngo")
+    nodes[6].topics = topic("organized_crime", "police")
+    pairs = [(0, 2), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6)]
+    edges = [
+        Edge(a, b, "Directorship", ("d",), ("registry",), ("TLP:AMBER",), "A", 1, None)
+        for a, b in pairs
+    ]
+    sectors = {
+        "police": "law_enforcement",
+        "wildlife": "environment",
+        "ngo": "civil_society",
+        "registry": "government",
+    }
+    graph = Graph(nodes, edges, {n.id: k for k, n in enumerate(nodes)}, sectors)
+    analysis = analyze_graph(graph)
+    (network,) = analysis.networks
+    assert len(network.members) == len(names)
+    assert set(network.domains) == {"environmental_crime", "human_trafficking"}
+    by_id = {graph.nodes[c.node].id: c for c in analysis.convergences}
+    shares = {name: explain(analysis, by_id[name])["network_share"] for name in by_id}
+    assert shares["boss"] == 0.0
+    assert by_id["boss"].score == round(0.5 * by_id["boss"].entity_score, 6)
+    assert shares["d1"] == network.score > 0.0
 
 
 @pytest.mark.parametrize(("links", "domains"), [(3, 2), (5, 1)])

@@ -1,12 +1,13 @@
 """``silobreak analyze``: build the viewer's resolved graph, score convergence, find networks.
 
 An entity's final score blends its own convergence (``score.py``) with its network's
-(``networks.py``): ``(1 - NETWORK_WEIGHT) * entity + NETWORK_WEIGHT * share``, the share being
-the network's score without the entity's own evidence (``network_share``). A weak
-member of a network that spans four domains (a wallet, a lieutenant named once) then ranks
-above a person who merely appears in two unrelated files, which is how investigators follow
-a minor case to the larger operation. Results are stored per view, with a signature of the
-inputs (loads, resolver run): a run on unchanged inputs reuses the stored results.
+(``networks.py``): ``(1 - NETWORK_WEIGHT) * entity + NETWORK_WEIGHT * share``, the share
+being what the network's core within the entity's reach brings besides the entity's own
+evidence (``network_share``). A weak member of a network that spans four domains (a wallet, a
+lieutenant named once) then ranks above a person who merely appears in two unrelated files,
+which is how investigators follow a minor case to the larger operation. Results are stored
+per view, with a signature of the inputs (loads, resolver run): a run on unchanged inputs
+reuses the stored results.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from silobreak.policy.viewer import Viewer, view_of
 from silobreak.store.base import AnalysisRun, Store
 
 NETWORK_WEIGHT = 0.5
+# Raised whenever the scoring changes, so that results stored by an older version are not
+# reused as if the inputs alone decided them.
+SCORING_VERSION = 2
 
 
 @dataclass
@@ -55,12 +59,12 @@ def analyze_graph(graph: Graph) -> Analysis:
 
 
 def network_share(networks: list[Network], index: int, node: int) -> float:
-    """What a node's network adds to it: the network's score without the node's own
-    evidence (``networks.py``); 0 for a node in no network."""
+    """What a node's network adds to it: the score of the core within its reach without the
+    node's own evidence (``networks.py``); 0 for a node in no network or out of reach."""
     if index < 0:
         return 0.0
     network = networks[index]
-    return network.without.get(node, network.score)
+    return network.share.get(node, 0.0)
 
 
 def signature(store: Store, viewer: Viewer) -> str:
@@ -68,7 +72,7 @@ def signature(store: Store, viewer: Viewer) -> str:
     loads = sorted(load.load_id for load in store.list_loads(viewer))
     runs = store.list_resolve_runs()
     latest = max((r.finished_at for r in runs), default=None)
-    data = json.dumps([loads, str(latest), NETWORK_WEIGHT])
+    data = json.dumps([loads, str(latest), NETWORK_WEIGHT, SCORING_VERSION])
     return hashlib.sha1(data.encode()).hexdigest()
 
 

@@ -10,11 +10,13 @@ chains of directorships longer than any evidence path: in a large world, a poach
 organized-crime cell five registry links apart sat in one community, and every company and
 account between them took a two-domain share.
 
-Each member that carries direct evidence (its own topics, or an event's that names no
-other actor of the network) also gets the network's score without it (``without``): what the
-others bring, which is what the network adds to the member's own score (``analyze.py``). A
-one-domain namesake boss whose community otherwise touches one other domain is then not
-lifted by a convergence he half makes himself.
+What the network adds to a member (``share``, used by ``analyze.py``) is read from the core
+within its reach, not from the best core wherever it lies: a member that carries evidence
+(its own topics, or an event's that names no other actor of the network) gets its own core's
+score without its evidence, what the others within reach bring; any other member gets the
+best core of a carrier within ``MAX_HOPS`` links of it; a member out of reach of every
+carrier gets nothing. A one-domain namesake boss is then lifted neither by a convergence he
+half makes himself nor by one four directorships away that Leiden put in his community.
 
 Brokers are the members with the highest betweenness inside the network (shortest paths
 weighted by ``-log(decay)``): the people and companies through which its domains connect (in
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import igraph as ig
@@ -64,9 +66,9 @@ class Network:
     orgs: list[str]
     score: float
     brokers: list[int]
-    # member -> the network's score over the other members' evidence, for the members that
-    # carry some (the others' share is ``score``)
-    without: dict[int, float] = field(default_factory=dict)
+    # member -> what the network adds to it: the best score of a core within reach of it,
+    # over the other members' evidence (members out of reach of every core: 0)
+    share: dict[int, float] = field(default_factory=dict)
 
 
 def to_igraph(graph: Graph) -> ig.Graph:
@@ -103,19 +105,25 @@ def find_networks(graph: Graph, seed: int = 0) -> tuple[list[Network], list[int]
                     evidence.setdefault(owner, []).append((domain, value, [t.org for t in topics]))
         # The network's score is its most convergent core's: Leiden joins members along
         # chains of directorships longer than any evidence path, and two offenders of two
-        # domains five links apart in one community are not one convergence.
+        # domains five links apart in one community are not one convergence. For the same
+        # reason a member shares only in a core within reach: a carrier in its own (without
+        # its evidence), any other member in the best core of a carrier within reach of it.
+        tallies: dict[frozenset[int], _Tally] = {}
+        share: dict[int, float] = {}
         best: _Tally | None = None
         best_score = 0.0
-        for core in _cores(graph, evidence, inside):
-            tally = _Tally(graph)
-            for m in actors:
-                tally.bring(m, graph.nodes[m].orgs)
-            for carrier in sorted(core):
-                for domain, value, orgs in evidence[carrier]:
-                    tally.carry(carrier, domain, value, orgs)
+        for carrier, reached in _reaches(graph, evidence, inside):
+            core = frozenset(reached & evidence.keys())
+            tally = tallies.get(core)
+            if tally is None:
+                tally = tallies[core] = _tally(graph, actors, core, evidence)
             score = tally.score()
             if score is not None and (best is None or score > best_score):
                 best, best_score = tally, score
+            share[carrier] = tally.score(without=carrier) or 0.0
+            for m in reached:
+                if m not in evidence and (score or 0.0) > share.get(m, 0.0):
+                    share[m] = score or 0.0
         if best is None:
             continue
         networks.append(
@@ -126,7 +134,7 @@ def find_networks(graph: Graph, seed: int = 0) -> tuple[list[Network], list[int]
                 sorted(best.orgs),
                 best_score,
                 [],
-                {m: best.score(without=m) or 0.0 for m in best.carriers},
+                share,
             )
         )
     networks.sort(key=lambda n: (-n.score, graph.nodes[n.members[0]].id))
@@ -140,13 +148,12 @@ def find_networks(graph: Graph, seed: int = 0) -> tuple[list[Network], list[int]
     return networks, membership
 
 
-def _cores(
+def _reaches(
     graph: Graph, evidence: dict[int, list[tuple[str, float, list[str]]]], inside: set[int]
-) -> list[frozenset[int]]:
-    """For each member that carries evidence, the carriers within ``MAX_HOPS`` links of it
-    through the network's own links (the ones that weigh in the communities), each set
-    once."""
-    cores: dict[frozenset[int], None] = {}
+) -> Iterator[tuple[int, set[int]]]:
+    """Each member that carries evidence, with the members within ``MAX_HOPS`` links of it
+    through the network's own links (the ones that weigh in the communities); the carriers
+    among them are its core."""
     for carrier in sorted(evidence):
         reached = {carrier}
         frontier = [carrier]
@@ -163,8 +170,22 @@ def _cores(
                         reached.add(other)
                         step.append(other)
             frontier = step
-        cores[frozenset(reached & evidence.keys())] = None
-    return list(cores)
+        yield carrier, reached
+
+
+def _tally(
+    graph: Graph,
+    actors: list[int],
+    core: frozenset[int],
+    evidence: dict[int, list[tuple[str, float, list[str]]]],
+) -> _Tally:
+    tally = _Tally(graph)
+    for m in actors:
+        tally.bring(m, graph.nodes[m].orgs)
+    for carrier in sorted(core):
+        for domain, value, orgs in evidence[carrier]:
+            tally.carry(carrier, domain, value, orgs)
+    return tally
 
 
 def _owner(graph: Graph, node: int, inside: set[int]) -> int:
