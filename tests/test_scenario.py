@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import random
 from collections import Counter
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from silobreak.pipeline import ingest_scenario
 from silobreak.policy import SYSTEM
 from silobreak.scenario import generate
 from silobreak.scenario.orgs import Ctx
+from silobreak.scenario.orgs.customs import TraderCodes
 from silobreak.scenario.output import Truth
 from silobreak.scenario.world import World, WorldBuilder
 from silobreak.store import open_store
@@ -63,10 +65,25 @@ def test_truth_matches_what_is_ingested(tmp_path: Path, scenario_dir: Path) -> N
     loaded = {(r["dataset"], r["entity_id"]) for r in rows}
     records = {(r["dataset"], r["entity_id"]) for r in truth["records"]}
     assert records <= loaded, sorted(records - loaded)[:5]
+    owners: dict[tuple[str, str], set[str]] = {}
+    for r in truth["records"]:
+        owners.setdefault((r["dataset"], r["entity_id"]), set()).add(r["true_id"])
+    assert all(len(v) == 1 for v in owners.values()), "a record id given to two entities"
     # exactly the planted bad rows are quarantined, nothing else
     planted = {(q["dataset"], q["line"]) for q in truth["expected_quarantine"]}
     assert quarantined == planted
     assert all(r.load and r.load.entities > 0 for r in results)
+
+
+def test_a_trader_code_belongs_to_one_company() -> None:
+    """A company sometimes gets a second code; the next company must not get the same one
+    (it did: the codes were numbered by the companies seen, not by the codes issued)."""
+    builder = WorldBuilder(3, "small")
+    a, b, c = (builder.company() for _ in range(3))
+    codes = TraderCodes(random.Random(0), second=1.0)
+    issued = [codes.code(x, "IMP") for x in (a, b, a, c)]
+    assert len(set(issued)) == 4
+    assert codes.code(c, "IMP") not in issued
 
 
 def test_planted_networks_and_decoys(scenario_dir: Path) -> None:

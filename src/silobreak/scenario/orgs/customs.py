@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+import random
+
 from silobreak.scenario import identifiers as ids
 from silobreak.scenario.orgs.base import Ctx, OrgSpec
 from silobreak.scenario.variants import Style, company_name
 from silobreak.scenario.world import Company, Vessel, pools
+
+
+class TraderCodes:
+    """Customs' trader codes: one per company, and now and then a second one (a company
+    registered twice, as real traders are), never one code for two companies."""
+
+    def __init__(self, rng: random.Random, second: float = 0.03) -> None:
+        self.rng = rng
+        self.second = second
+        self.current: dict[str, str] = {}
+        self.issued = 0
+
+    def code(self, company: Company, prefix: str) -> str:
+        if company.tid not in self.current or self.rng.random() < self.second:
+            self.issued += 1
+            self.current[company.tid] = f"{prefix}-{self.issued:06d}"
+        return self.current[company.tid]
 
 
 def write_customs(ctx: Ctx, spec: OrgSpec) -> None:
@@ -36,14 +55,13 @@ def write_customs(ctx: Ctx, spec: OrgSpec) -> None:
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("declarations")
     sheet.append(columns)
-    codes: dict[str, str] = {}
+    codes = TraderCodes(rng)
     rows = {"n": 0}
 
     def code(company: Company, prefix: str) -> str:
-        if company.tid not in codes or rng.random() < 0.03:  # sometimes a second code
-            codes[company.tid] = f"{prefix}-{len(codes) + 1:06d}"
-        truth.record(spec.dataset, codes[company.tid], company.tid, spec.org)
-        return codes[company.tid]
+        issued = codes.code(company, prefix)
+        truth.record(spec.dataset, issued, company.tid, spec.org)
+        return issued
 
     def declare(
         importer: Company,
