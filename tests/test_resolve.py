@@ -20,7 +20,7 @@ from silobreak.resolve.blocking import MAX_KEY_RECORDS, RARE_KEY_RECORDS
 from silobreak.resolve.cluster import Clusterer, ambiguous_records
 from silobreak.resolve.compare import FEATURES, Comparison, compare_records, documents_alone
 from silobreak.resolve.engines import DuckDBEngine
-from silobreak.resolve.evaluate import pairwise
+from silobreak.resolve.evaluate import cluster_scores, clusters, pairwise
 from silobreak.resolve.frequency import name_frequencies, pair_frequency
 from silobreak.resolve.identifiers import normalize
 from silobreak.resolve.keys import key_pass
@@ -232,6 +232,23 @@ def _thin_namesake_records(store: Store, truth: dict[str, Any]) -> set[str]:
     return keys - dated
 
 
+def test_cluster_scores_weigh_entities_and_records() -> None:
+    # truth: A = {a1, a2, a3}, B = {b1}, C = {c1, c2}; prediction: a1+a2, a3+b1, c1+c2
+    true_of = {"a1": "A", "a2": "A", "a3": "A", "b1": "B", "c1": "C", "c2": "C"}
+    predicted = {"a1": "x", "a2": "x", "a3": "y", "b1": "y", "c1": "z", "c2": "z"}
+    score = cluster_scores(true_of, predicted)
+    assert (score.exact_precision, score.exact_recall) == (round(1 / 3, 4), round(1 / 3, 4))
+    # B-cubed precision: a1, a2 1; a3, b1 1/2; c1, c2 1 -> 5/6; recall: a1, a2 2/3; a3 1/3
+    assert score.bcubed_precision == round(5 / 6, 4)
+    assert score.bcubed_recall == round((2 / 3 + 2 / 3 + 1 / 3 + 1 + 1 + 1) / 6, 4)
+    # a record nobody resolved is its own entity; a perfect resolver scores 1
+    alone = cluster_scores(true_of, {k: v for k, v in predicted.items() if k != "b1"})
+    assert alone.predicted_entities == 4
+    assert (alone.exact_precision, alone.exact_recall) == (0.5, round(2 / 3, 4))
+    assert alone.bcubed_precision == 1.0
+    assert cluster_scores(true_of, dict(true_of)).exact_f1 == 1.0
+
+
 def test_scenario_is_resolved_across_organizations(resolved: Store, scenario_dir: Path) -> None:
     truth = json.loads((scenario_dir / "truth.json").read_text())
     rows = resolved.read_resolver(SYSTEM).read_all().to_pylist()
@@ -239,6 +256,9 @@ def test_scenario_is_resolved_across_organizations(resolved: Store, scenario_dir
     score = pairwise(truth, canonical)
     assert score.f1 >= 0.85, score
     assert score.precision >= 0.9, score
+    entities = clusters(truth, canonical)
+    assert entities.bcubed_f1 >= 0.85, entities
+    assert entities.exact_f1 >= 0.8, entities
     # namesakes in different domains stay apart wherever a birth date or an identifier tells
     # them apart; a record with nothing but a name (and a country) may join the namesake whose
     # spelling it is closer to (a limit, docs/resolution.md)

@@ -9,7 +9,9 @@ The model is the one of Splink's "deduplicate 50k synthetic" tutorial: name comp
 term frequencies, date of birth, postcode, birth place and occupation; blocking on first name
 and surname prefixes, name and birth date, name and postcode, birth date and place, ...
 Prints blocking recall, pairwise precision, recall and F1 at p >= 0.5 and from clusters at
-0.9, and the time from loading to clusters.
+0.9, exact-cluster and B-cubed F1 of the clusters (silobreak's own measures,
+``resolve/evaluate.py``, pure Python, read from the source tree), and the time from loading
+to clusters.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import argparse
 import json
 import logging
 import os
+import sys
 import time
 from itertools import combinations
 from pathlib import Path
@@ -25,6 +28,9 @@ from pathlib import Path
 import pandas as pd
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+from silobreak.resolve.evaluate import cluster_scores
 
 
 def pairs_of(frame: pd.DataFrame, group: str) -> set[tuple[str, str]]:
@@ -105,6 +111,10 @@ def main() -> None:
         for a, b in zip(matched["unique_id_l"], matched["unique_id_r"], strict=True)
     }
     cluster_frame["unique_id"] = cluster_frame["unique_id"].astype(str)
+    entities = cluster_scores(
+        dict(zip(frame["unique_id"], frame["cluster"].astype(str), strict=True)),
+        dict(zip(cluster_frame["unique_id"], cluster_frame["cluster_id"].astype(str), strict=True)),
+    )
     print(
         json.dumps(
             {
@@ -113,6 +123,8 @@ def main() -> None:
                 "blocking_recall": round(len(pred_pairs & truth) / len(truth), 4),
                 "pairwise_p>=0.5": score(match_pairs, truth),  # type: ignore[arg-type]
                 "clusters_0.9": score(pairs_of(cluster_frame, "cluster_id"), truth),
+                "cluster_f1_0.9": entities.exact_f1,
+                "bcubed_f1_0.9": entities.bcubed_f1,
                 "seconds": round(elapsed, 1),
             }
         )

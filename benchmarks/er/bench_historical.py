@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 from silobreak.ingest import IngestOptions, ingest_file
 from silobreak.model.records import Org
 from silobreak.policy import SYSTEM
+from silobreak.resolve.evaluate import cluster_scores
 from silobreak.resolve.records import Record, load_records
 from silobreak.resolve.run import resolve_records
 from silobreak.store import open_store
@@ -39,9 +40,11 @@ def valid_date(text: str | None) -> str | None:
         return None
 
 
-def load(data: Path, limit: int | None = None) -> tuple[list[Record], set[tuple[int, int]]]:
-    """The data set ingested as FtM Persons, its records as resolution reads them, and the
-    true pairs of record indexes (from ``cluster``)."""
+def load(
+    data: Path, limit: int | None = None
+) -> tuple[list[Record], set[tuple[int, int]], dict[str, str]]:
+    """The data set ingested as FtM Persons, its records as resolution reads them, the true
+    pairs of record indexes (from ``cluster``) and each record index's true cluster."""
     path = data / "er/splink_datasets/historical_figures_with_errors_50k.parquet"
     rows = pq.read_table(path).to_pylist()[:limit]
     work = Path(tempfile.mkdtemp(prefix="sb-hist-"))
@@ -71,7 +74,8 @@ def load(data: Path, limit: int | None = None) -> tuple[list[Record], set[tuple[
     for index, record in enumerate(records):
         truth_groups[cluster_of[record.entity_id]].append(index)
     truth = {pair for members in truth_groups.values() for pair in combinations(members, 2)}
-    return records, truth
+    true_of = {str(i): str(cluster_of[r.entity_id]) for i, r in enumerate(records)}
+    return records, truth, true_of
 
 
 def main() -> None:
@@ -81,7 +85,7 @@ def main() -> None:
     )
     parser.add_argument("--limit", type=int, default=None)
     args = parser.parse_args()
-    records, truth = load(args.data, args.limit)
+    records, truth, true_of = load(args.data, args.limit)
     started = time.perf_counter()
     result = resolve_records(records)
     elapsed = time.perf_counter() - started
@@ -90,6 +94,9 @@ def main() -> None:
     tp = len(truth & predicted)
     precision = tp / len(predicted) if predicted else 0.0
     recall = tp / len(truth)
+    entities = cluster_scores(
+        true_of, {str(i): str(n) for n, members in enumerate(result.clusters) for i in members}
+    )
     print(
         json.dumps(
             {
@@ -100,6 +107,8 @@ def main() -> None:
                 "precision": round(precision, 4),
                 "recall": round(recall, 4),
                 "f1": round(2 * precision * recall / (precision + recall), 4) if tp else 0.0,
+                "cluster_f1": entities.exact_f1,
+                "bcubed_f1": entities.bcubed_f1,
                 "resolve_s": round(elapsed, 1),
             }
         )

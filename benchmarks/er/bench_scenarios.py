@@ -3,7 +3,8 @@
     python benchmarks/er/bench_scenarios.py [--sizes small medium] [--seeds 7 8]
 
 For each size and seed: generate, ingest, resolve (default threshold), then pairwise
-precision, recall and F1 over the truth records, how many namesake decoy pairs were merged
+precision, recall and F1 over the truth records, exact-cluster and B-cubed F1
+(``resolve/evaluate.py``), how many namesake decoy pairs were merged
 (should be 0), and the time and records per second of the resolve step; each world is
 resolved twice, without and then with the neighbours' evidence (``resolve --no-neighbours``).
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from silobreak.pipeline import ingest_scenario
 from silobreak.policy import SYSTEM
-from silobreak.resolve.evaluate import pairwise
+from silobreak.resolve.evaluate import clusters, pairwise
 from silobreak.resolve.run import resolve_store
 from silobreak.scenario import generate
 from silobreak.store import open_store
@@ -49,6 +50,7 @@ def main() -> None:
                         f"{r['dataset']}/{r['entity_id']}": r["canonical_id"] for r in rows
                     }
                     score = pairwise(truth, canonical)
+                    entities = clusters(truth, canonical)
                     print(
                         json.dumps(
                             {
@@ -60,6 +62,10 @@ def main() -> None:
                                 "precision": score.precision,
                                 "recall": score.recall,
                                 "f1": score.f1,
+                                "cluster_f1": entities.exact_f1,
+                                "cluster_precision": entities.exact_precision,
+                                "cluster_recall": entities.exact_recall,
+                                "bcubed_f1": entities.bcubed_f1,
                                 "namesakes_merged": (
                                     f"{score.namesakes_merged}/{score.namesake_pairs}"
                                 ),

@@ -75,7 +75,7 @@ def main() -> None:
     )
     parser.add_argument("--cap", type=int, default=20)
     args = parser.parse_args()
-    records, truth = load(args.data)
+    records, truth, _ = load(args.data)
     found = key_pass(records)
     candidates = set(DuckDBEngine().candidate_pairs(found.keys))
     keys_of: dict[int, set[str]] = defaultdict(set)

@@ -4,6 +4,17 @@ Pairwise: over all pairs of truth records, a pair is predicted a match if both r
 the same canonical id, and is a true match if both have the same true id. Namesake decoys
 (different people with the same name) are counted separately: merging any of them is an error
 that invents a convergence.
+
+Pairwise scores weigh a large entity by the square of its records, so a few big entities can
+hide many small errors. Two cluster measures weigh entities and records instead:
+
+- **exact clusters**: a predicted entity is right only if it holds exactly the records of one
+  true entity (singletons included). Precision is the share of predicted entities that are
+  right, recall the share of true entities recovered whole: what an investigator sees when
+  opening entities one by one.
+- **B-cubed**: for each record, the share of its predicted entity that is truly its entity
+  (precision) and the share of its true entity that its predicted entity holds (recall),
+  averaged over records: partial credit for an entity that is almost right.
 """
 
 from __future__ import annotations
@@ -23,6 +34,66 @@ class PairwiseScore:
     predicted_pairs: int
     namesakes_merged: int
     namesake_pairs: int
+
+
+@dataclass(frozen=True)
+class ClusterScore:
+    exact_precision: float
+    exact_recall: float
+    exact_f1: float
+    bcubed_precision: float
+    bcubed_recall: float
+    bcubed_f1: float
+    true_entities: int
+    predicted_entities: int
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def cluster_scores(true_of: dict[str, str], predicted_of: dict[str, str]) -> ClusterScore:
+    """Exact-cluster and B-cubed scores of ``predicted_of`` (record -> predicted entity)
+    against ``true_of`` (record -> true entity), over the records of ``true_of``; a record
+    with no prediction is its own entity."""
+    true_groups: dict[str, set[str]] = defaultdict(set)
+    pred_groups: dict[str, set[str]] = defaultdict(set)
+    for key, tid in true_of.items():
+        true_groups[tid].add(key)
+        pred_groups[predicted_of.get(key, f"\0{key}")].add(key)
+    true_sets = {frozenset(g) for g in true_groups.values()}
+    exact = sum(1 for g in pred_groups.values() if frozenset(g) in true_sets)
+    exact_p = exact / len(pred_groups) if pred_groups else 1.0
+    exact_r = exact / len(true_groups) if true_groups else 1.0
+    b_precision = b_recall = 0.0
+    for group in pred_groups.values():
+        shared: dict[str, int] = defaultdict(int)
+        for key in group:
+            shared[true_of[key]] += 1
+        for tid, n in shared.items():  # n records of the group, each sharing n with its truth
+            b_precision += n * n / len(group)
+            b_recall += n * n / len(true_groups[tid])
+    records = len(true_of) or 1
+    b_p, b_r = b_precision / records, b_recall / records
+    return ClusterScore(
+        round(exact_p, 4),
+        round(exact_r, 4),
+        round(_f1(exact_p, exact_r), 4),
+        round(b_p, 4),
+        round(b_r, 4),
+        round(_f1(b_p, b_r), 4),
+        len(true_groups),
+        len(pred_groups),
+    )
+
+
+def clusters(truth: dict[str, Any], canonical: dict[str, str]) -> ClusterScore:
+    """Cluster scores of a resolver (``dataset/entity_id`` -> canonical id) against a
+    scenario's truth."""
+    true_of: dict[str, str] = {}
+    for rec in truth["records"]:
+        true_of.setdefault(f"{rec['dataset']}/{rec['entity_id']}", rec["true_id"])
+    return cluster_scores(true_of, canonical)
 
 
 def _pairs(groups: dict[str, list[str]]) -> set[tuple[str, str]]:
@@ -49,7 +120,7 @@ def pairwise(truth: dict[str, Any], canonical: dict[str, str]) -> PairwiseScore:
     tp = len(truth_pairs & predicted)
     precision = tp / len(predicted) if predicted else 1.0
     recall = tp / len(truth_pairs) if truth_pairs else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    f1 = _f1(precision, recall)
     namesake_ids = {tid for pair in truth["decoys"]["namesakes"] for tid in pair}
     twins = {a: b for a, b in truth["decoys"]["namesakes"]}
     merged = 0
