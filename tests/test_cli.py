@@ -114,6 +114,7 @@ def test_demo_writes_a_report(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     report = tmp_path / "d" / "report.html"
     assert str(report.resolve()) in result.output
+    assert "against the scenario's known answer: pairwise F1 0." in result.output
     html = report.read_text()
     for needle in (
         "national-police",

@@ -362,6 +362,37 @@ def test_cli_resolve_judge_entity_export(tmp_path: Path) -> None:
     assert lines[1].split(",")[2] != lines[2].split(",")[2]
 
 
+def test_cli_scores_a_scenario_against_its_truth(tmp_path: Path, scenario_dir: Path) -> None:
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(main, ["--workspace", str(tmp_path / "ws"), *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    refused = runner.invoke(
+        main, ["--workspace", str(tmp_path / "ws"), "scenario", "score", str(tmp_path)]
+    )
+    assert refused.exit_code != 0 and "no truth.json" in refused.output
+    run("scenario", "ingest", str(scenario_dir), "--quiet")
+    unresolved = runner.invoke(
+        main, ["--workspace", str(tmp_path / "ws"), "scenario", "score", str(scenario_dir)]
+    )
+    assert unresolved.exit_code != 0 and "silobreak resolve" in unresolved.output
+    run("resolve")
+    everything = json.loads(run("scenario", "score", str(scenario_dir), "--json"))
+    truth = json.loads((scenario_dir / "truth.json").read_text())
+    assert everything["records"] == len({(r["dataset"], r["entity_id"]) for r in truth["records"]})
+    assert 0.85 <= everything["pairwise"]["f1"] < 1.0
+    assert everything["clusters"]["exact_f1"] > 0.8
+    assert "exact entities" in run("scenario", "score", str(scenario_dir))
+    # a member organization is scored on the records it may see, not on everyone's
+    police = json.loads(
+        run("--as-org", "national-police", "scenario", "score", str(scenario_dir), "--json")
+    )
+    assert 0 < police["records"] < everything["records"]
+
+
 def test_birth_date_typos_and_common_identifiers() -> None:
     a = _rec(
         "a/1", "Person", {"Amy White"}, birth_dates={"1975-03-12"}, ids={"passport": {"P1234567"}}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -38,6 +39,7 @@ def demo_command(out: Path | None, seed: int, size: str, no_serve: bool) -> None
     from silobreak.pipeline import ingest_scenario
     from silobreak.policy.viewer import SYSTEM
     from silobreak.report.html import write_report
+    from silobreak.resolve.evaluate import clusters, pairwise
     from silobreak.resolve.run import resolve_store
     from silobreak.scenario import generate
 
@@ -69,6 +71,17 @@ def demo_command(out: Path | None, seed: int, size: str, no_serve: bool) -> None
         console.print(
             f"[bold]4/6 resolve[/] {run.records:,} records: {run.merged_records:,} "
             f"merged into {run.clusters:,} entities ({cross:,} across organizations)"
+        )
+        truth = json.loads((info.out / "truth.json").read_text())
+        canonical = {
+            f"{r['dataset']}/{r['entity_id']}": r["canonical_id"]
+            for r in store.read_resolver(SYSTEM).read_all().to_pylist()
+        }
+        pairs, entities = pairwise(truth, canonical), clusters(truth, canonical)
+        console.print(
+            f"    against the scenario's known answer: pairwise F1 {pairs.f1:.3f}, "
+            f"entities exactly right F1 {entities.exact_f1:.3f}, namesake record pairs "
+            f"merged {pairs.namesakes_merged} of {pairs.namesake_pairs}"
         )
         analysis, _ = run_analysis(store, SYSTEM, force=True)
         console.print(

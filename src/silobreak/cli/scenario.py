@@ -69,3 +69,58 @@ def scenario_transactions(
     rows, planted = generate_transactions(out, spec)
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(planted.items()))
     console.print(f"{rows:,} transactions, laundering: {summary} -> {out}")
+
+
+@scenario_group.command("score")
+@click.argument("scenario", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object instead of text.")
+@pass_ctx
+def scenario_score(ctx: CliContext, scenario: Path, as_json: bool) -> None:
+    """Score the workspace's resolver against SCENARIO's truth.json: pairwise, exact-cluster
+    and B-cubed precision, recall and F1, and namesake pairs merged.
+
+    Only the records the reader may see are scored (run `resolve` first).
+    """
+    import json
+    from dataclasses import asdict
+
+    from silobreak.resolve.evaluate import clusters, pairwise
+
+    truth_file = scenario / "truth.json"
+    if not truth_file.exists():
+        raise click.ClickException(f"{truth_file}: no truth.json (not a generated scenario)")
+    truth = json.loads(truth_file.read_text())
+    with ctx.store(read_only=True) as store:
+        rows = store.read_resolver(ctx.viewer).read_all().to_pylist()
+    if not rows:
+        raise click.ClickException("the workspace has no resolver: run `silobreak resolve`")
+    canonical = {f"{r['dataset']}/{r['entity_id']}": r["canonical_id"] for r in rows}
+    seen = {**truth, "records": [r for r in truth["records"] if _key(r) in canonical]}
+    pairs, entities = pairwise(seen, canonical), clusters(seen, canonical)
+    scored = len({_key(r) for r in seen["records"]})  # a record can be listed more than once
+    total = len({_key(r) for r in truth["records"]})
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "records": scored,
+                    "pairwise": asdict(pairs),
+                    "clusters": asdict(entities),
+                }
+            )
+        )
+        return
+    console.print(
+        f"{scored:,} of {total:,} truth records resolved\n"
+        f"pairwise        precision {pairs.precision:.4f}  recall {pairs.recall:.4f}  "
+        f"F1 {pairs.f1:.4f}\n"
+        f"exact entities  precision {entities.exact_precision:.4f}  "
+        f"recall {entities.exact_recall:.4f}  F1 {entities.exact_f1:.4f}\n"
+        f"B-cubed         precision {entities.bcubed_precision:.4f}  "
+        f"recall {entities.bcubed_recall:.4f}  F1 {entities.bcubed_f1:.4f}\n"
+        f"namesake record pairs merged: {pairs.namesakes_merged} of {pairs.namesake_pairs}"
+    )
+
+
+def _key(record: dict[str, str]) -> str:
+    return f"{record['dataset']}/{record['entity_id']}"
