@@ -39,7 +39,7 @@ def demo_command(out: Path | None, seed: int, size: str, no_serve: bool) -> None
     from silobreak.pipeline import ingest_scenario
     from silobreak.policy.viewer import SYSTEM
     from silobreak.report.html import write_report
-    from silobreak.resolve.evaluate import clusters, pairwise
+    from silobreak.resolve.evaluate import score_resolver
     from silobreak.resolve.run import resolve_store
     from silobreak.scenario import generate
 
@@ -72,12 +72,10 @@ def demo_command(out: Path | None, seed: int, size: str, no_serve: bool) -> None
             f"[bold]4/6 resolve[/] {run.records:,} records: {run.merged_records:,} "
             f"merged into {run.clusters:,} entities ({cross:,} across organizations)"
         )
-        truth = json.loads((info.out / "truth.json").read_text())
-        canonical = {
-            f"{r['dataset']}/{r['entity_id']}": r["canonical_id"]
-            for r in store.read_resolver(SYSTEM).read_all().to_pylist()
-        }
-        pairs, entities = pairwise(truth, canonical), clusters(truth, canonical)
+        _, pairs, entities = score_resolver(
+            json.loads((info.out / "truth.json").read_text()),
+            store.read_resolver(SYSTEM).read_all().to_pylist(),
+        )
         console.print(
             f"    against the scenario's known answer: pairwise F1 {pairs.f1:.3f}, "
             f"entities exactly right F1 {entities.exact_f1:.3f}, namesake record pairs "

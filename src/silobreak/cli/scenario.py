@@ -84,7 +84,7 @@ def scenario_score(ctx: CliContext, scenario: Path, as_json: bool) -> None:
     import json
     from dataclasses import asdict
 
-    from silobreak.resolve.evaluate import clusters, pairwise
+    from silobreak.resolve.evaluate import score_resolver
 
     truth_file = scenario / "truth.json"
     if not truth_file.exists():
@@ -94,11 +94,8 @@ def scenario_score(ctx: CliContext, scenario: Path, as_json: bool) -> None:
         rows = store.read_resolver(ctx.viewer).read_all().to_pylist()
     if not rows:
         raise click.ClickException("the workspace has no resolver: run `silobreak resolve`")
-    canonical = {f"{r['dataset']}/{r['entity_id']}": r["canonical_id"] for r in rows}
-    seen = {**truth, "records": [r for r in truth["records"] if _key(r) in canonical]}
-    pairs, entities = pairwise(seen, canonical), clusters(seen, canonical)
-    scored = len({_key(r) for r in seen["records"]})  # a record can be listed more than once
-    total = len({_key(r) for r in truth["records"]})
+    scored, pairs, entities = score_resolver(truth, rows)
+    total = len({(r["dataset"], r["entity_id"]) for r in truth["records"]})
     if as_json:
         click.echo(
             json.dumps(
@@ -120,7 +117,3 @@ def scenario_score(ctx: CliContext, scenario: Path, as_json: bool) -> None:
         f"recall {entities.bcubed_recall:.4f}  F1 {entities.bcubed_f1:.4f}\n"
         f"namesake record pairs merged: {pairs.namesakes_merged} of {pairs.namesake_pairs}"
     )
-
-
-def _key(record: dict[str, str]) -> str:
-    return f"{record['dataset']}/{record['entity_id']}"

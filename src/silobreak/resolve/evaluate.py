@@ -139,3 +139,16 @@ def pairwise(truth: dict[str, Any], canonical: dict[str, str]) -> PairwiseScore:
         merged,
         pairs,
     )
+
+
+def score_resolver(
+    truth: dict[str, Any], rows: list[dict[str, Any]]
+) -> tuple[int, PairwiseScore, ClusterScore]:
+    """Pairwise and cluster scores of resolver ``rows`` (``dataset``, ``entity_id``,
+    ``canonical_id``) over the truth records they hold, and how many records that is: a
+    reader who may see part of the workspace is scored on that part."""
+    canonical = {f"{r['dataset']}/{r['entity_id']}": r["canonical_id"] for r in rows}
+    records = [r for r in truth["records"] if f"{r['dataset']}/{r['entity_id']}" in canonical]
+    seen = {**truth, "records": records}
+    scored = len({(r["dataset"], r["entity_id"]) for r in records})  # listed once per mention
+    return scored, pairwise(seen, canonical), clusters(seen, canonical)
