@@ -87,13 +87,22 @@ def cluster_scores(true_of: dict[str, str], predicted_of: dict[str, str]) -> Clu
     )
 
 
+def _record_key(rec: dict[str, Any]) -> str:
+    return f"{rec['dataset']}/{rec['entity_id']}"
+
+
+def _true_ids(truth: dict[str, Any]) -> dict[str, str]:
+    """Each truth record's true id (a record is listed once per mention; the first counts)."""
+    true_of: dict[str, str] = {}
+    for rec in truth["records"]:
+        true_of.setdefault(_record_key(rec), rec["true_id"])
+    return true_of
+
+
 def clusters(truth: dict[str, Any], canonical: dict[str, str]) -> ClusterScore:
     """Cluster scores of a resolver (``dataset/entity_id`` -> canonical id) against a
     scenario's truth."""
-    true_of: dict[str, str] = {}
-    for rec in truth["records"]:
-        true_of.setdefault(f"{rec['dataset']}/{rec['entity_id']}", rec["true_id"])
-    return cluster_scores(true_of, canonical)
+    return cluster_scores(_true_ids(truth), canonical)
 
 
 def _pairs(groups: dict[str, list[str]]) -> set[tuple[str, str]]:
@@ -107,13 +116,9 @@ def pairwise(truth: dict[str, Any], canonical: dict[str, str]) -> PairwiseScore:
     """``canonical`` maps ``dataset/entity_id`` to canonical id for the truth's records."""
     true_groups: dict[str, list[str]] = defaultdict(list)
     pred_groups: dict[str, list[str]] = defaultdict(list)
-    true_of: dict[str, str] = {}
-    for rec in truth["records"]:
-        key = f"{rec['dataset']}/{rec['entity_id']}"
-        if key in true_of:
-            continue
-        true_of[key] = rec["true_id"]
-        true_groups[rec["true_id"]].append(key)
+    true_of = _true_ids(truth)
+    for key, tid in true_of.items():
+        true_groups[tid].append(key)
         pred_groups[canonical.get(key, key)].append(key)
     truth_pairs = _pairs(true_groups)
     predicted = _pairs(pred_groups)
@@ -147,8 +152,6 @@ def score_resolver(
     """Pairwise and cluster scores of resolver ``rows`` (``dataset``, ``entity_id``,
     ``canonical_id``) over the truth records they hold, and how many records that is: a
     reader who may see part of the workspace is scored on that part."""
-    canonical = {f"{r['dataset']}/{r['entity_id']}": r["canonical_id"] for r in rows}
-    records = [r for r in truth["records"] if f"{r['dataset']}/{r['entity_id']}" in canonical]
-    seen = {**truth, "records": records}
-    scored = len({(r["dataset"], r["entity_id"]) for r in records})  # listed once per mention
-    return scored, pairwise(seen, canonical), clusters(seen, canonical)
+    canonical = {_record_key(r): r["canonical_id"] for r in rows}
+    seen = {**truth, "records": [r for r in truth["records"] if _record_key(r) in canonical]}
+    return len(_true_ids(seen)), pairwise(seen, canonical), clusters(seen, canonical)
