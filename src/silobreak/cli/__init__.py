@@ -18,7 +18,7 @@ from silobreak.cli.names import names_group
 from silobreak.cli.org import org_group
 from silobreak.cli.quarantine import quarantine_group
 from silobreak.cli.report import report_command
-from silobreak.cli.resolve import entity_command, judge_command, resolve_command
+from silobreak.cli.resolve import entity_command, judge_command, resolve_command, why_command
 from silobreak.cli.scenario import scenario_group
 from silobreak.policy.viewer import SYSTEM, Viewer
 from silobreak.store import DEFAULT_WORKSPACE
@@ -58,6 +58,7 @@ for command in (
     export_group,
     names_group,
     resolve_command,
+    why_command,
     judge_command,
     entity_command,
     analyze_command,

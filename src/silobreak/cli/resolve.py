@@ -1,4 +1,4 @@
-"""``silobreak resolve``, ``judge`` and ``entity``: entity resolution and its review."""
+"""``silobreak resolve``, ``judge``, ``entity`` and ``why``: entity resolution and its review."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from rich.table import Table
 
 from silobreak.cli.context import CliContext, console, err_console, pass_ctx
 from silobreak.resolve.engines import ENGINES
-from silobreak.resolve.entity import find_record_keys, merged_entity
+from silobreak.resolve.entity import merged_entity, one_record_key
 from silobreak.resolve.run import DEFAULT_THRESHOLD, resolve_store
+from silobreak.resolve.why import explain_pair
 from silobreak.store.base import Judgement, StoreError
 
 
@@ -108,22 +109,15 @@ def judge_command(ctx: CliContext, first: str, second: str, verdict: str | None,
     if verdict is None:
         raise click.UsageError("say --same, --different or --unsure")
     with ctx.store() as store:
-        left = _one(find_record_keys(store, ctx.viewer, first), first)
-        right = _one(find_record_keys(store, ctx.viewer, second), second)
+        try:
+            left = one_record_key(store, ctx.viewer, first)
+            right = one_record_key(store, ctx.viewer, second)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
         if left == right:
             raise click.ClickException("both ids name the same record")
         store.add_judgement(Judgement(left, right, verdict, user))
     console.print(f"judged {left} and {right}: {verdict} (re-run `silobreak resolve`)")
-
-
-def _one(keys: list[str], given: str) -> str:
-    if not keys:
-        raise click.ClickException(f"no record {given!r}; use DATASET/ENTITY_ID")
-    if len(keys) > 1:
-        raise click.ClickException(
-            f"{given!r} is in several datasets: {', '.join(keys)}; use DATASET/ENTITY_ID"
-        )
-    return keys[0]
 
 
 @click.command("entity")
@@ -155,3 +149,62 @@ def entity_command(ctx: CliContext, ident: str, as_json: bool) -> None:
                 prop, item["value"], ", ".join(item["datasets"]), ", ".join(item["orgs"])
             )
     console.print(values)
+
+
+@click.command("why")
+@click.argument("first")
+@click.argument("second")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@pass_ctx
+def why_command(ctx: CliContext, first: str, second: str, as_json: bool) -> None:
+    """Why two records (DATASET/ENTITY_ID, or an entity id unique across datasets) are one
+    entity or two: the last run's comparison of the pair, feature by feature with its
+    weight, the links that joined them or the rule that kept them apart."""
+    with ctx.store(read_only=True) as store:
+        try:
+            found = explain_pair(store, ctx.viewer, first, second)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if as_json:
+        console.print_json(json.dumps(found, ensure_ascii=False, default=str))
+        return
+    for record in found["records"]:
+        console.print(
+            f"[bold]{record['key']}[/] ({record['org']}, {record['schema']}) "
+            f"{'; '.join(record['names'])} -> {record['canonical_id']}"
+        )
+    console.print("[bold]one entity[/]" if found["same_entity"] else "[bold]two entities[/]")
+    for reason in found["reasons"]:
+        console.print(f"  {reason}")
+    for hop in found.get("path", []):
+        console.print(f"  {' ~ '.join(hop['pair'])} " + _hop_label(hop))
+    compared = found["run"] if found["run"] and found["run"]["compared"] else None
+    shown = compared or found["now"]
+    if not shown.get("comparable", True):
+        return
+    title = (
+        "the last run's comparison"
+        if compared
+        else "compared now, on what you can see"
+        if found["run"] is None
+        else "compared now (the last run did not compare them)"
+    )
+    table = Table("feature", "level", "weight", "evidence", title=title)
+    for feature, level in shown["levels"].items():
+        if level != "absent":
+            weight = shown["weights"].get(feature, 0.0)
+            table.add_row(feature, level, f"{weight:+.2f}", shown["evidence"].get(feature, ""))
+    table.add_row("prior", "", f"{shown['prior']:+.2f}", "odds of a random pair")
+    if "adjustment" in shown:
+        table.add_row("adjusted", "", f"{shown['adjustment']:+.2f}", "name frequency, neighbours")
+    probability = shown["probability"]
+    table.add_row("probability", "", "" if probability is None else f"{probability:.4f}", "")
+    console.print(table)
+    if found["changed_since_run"]:
+        console.print(f"changed since the last run: {', '.join(found['changed_since_run'])}")
+
+
+def _hop_label(hop: dict[str, object]) -> str:
+    if "judged_same_by" in hop:
+        return f"(judged the same by {hop['judged_same_by']})"
+    return f"(p={hop['probability']})"

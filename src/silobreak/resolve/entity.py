@@ -23,6 +23,18 @@ def find_record_keys(store: Store, viewer: Viewer, ident: str) -> list[str]:
     return keys
 
 
+def one_record_key(store: Store, viewer: Viewer, ident: str) -> str:
+    """The one record ``ident`` names, or an error that says how to name it."""
+    keys = find_record_keys(store, viewer, ident)
+    if not keys:
+        raise StoreError(f"no record {ident!r}; use DATASET/ENTITY_ID")
+    if len(keys) > 1:
+        raise StoreError(
+            f"{ident!r} is in several datasets: {', '.join(keys)}; use DATASET/ENTITY_ID"
+        )
+    return keys[0]
+
+
 def merged_entity(store: Store, viewer: Viewer, ident: str) -> dict[str, Any]:
     """Everything the viewer may see about the entity ``ident`` belongs to."""
     canonical = ident if ident.startswith("sb-") else None

@@ -14,6 +14,7 @@ import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from silobreak.resolve.compare import FEATURES, Comparison, compare_records, shares_strong_id
 from silobreak.resolve.frequency import Frequency
@@ -159,6 +160,17 @@ class FellegiSunter:
             "u": self.u,
             "iterations": self.iterations,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FellegiSunter:
+        """The model a run saved (``to_dict``, as JSON in the run record)."""
+        return cls(
+            prior=data["prior"],
+            m=data["m"],
+            u=data["u"],
+            iterations=data.get("iterations", 0),
+            candidate_prior=data.get("candidate_prior"),
+        )
 
 
 def estimate_u(

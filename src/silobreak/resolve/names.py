@@ -198,7 +198,7 @@ class NameComparison:
     def explain(self) -> str:
         """``mohammed=محمد (symbol:NAME 0.95); husaini=husseini (fuzzy 0.64); al (only right,
         stop word)``."""
-        return "; ".join(p.describe() for p in self.parts)
+        return "; ".join(p.describe() for p in self.parts) or "no part aligned"
 
 
 class Part(NamedTuple):
@@ -279,9 +279,10 @@ def compare_names(schema: str, left: str, right: str) -> NameComparison:
 def compare_name_sets(schema: str, lefts: Iterable[str], rights: Iterable[str]) -> NameComparison:
     """The best comparison between any name of one entity and any name of the other."""
     kind = name_type(schema)
-    best = NameComparison(0.0, "", "", ())
     rights = list(rights)
     lefts = list(lefts)
+    # Nothing aligned at all still names the names it compared (an explanation of "~").
+    best = NameComparison(0.0, lefts[0] if lefts else "", rights[0] if rights else "", ())
     same = sorted(set(lefts).intersection(rights))
     if same and any(ch.isalnum() for ch in same[0]):
         # One name written identically on both sides: nothing to analyse (a sixth of the

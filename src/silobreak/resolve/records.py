@@ -128,6 +128,22 @@ def load_records(
         yield current
 
 
+def records_of(store: Store, viewer: Viewer, keys: list[str]) -> dict[str, Record]:
+    """The records of these keys as the viewer may see them (a record with nothing visible,
+    or of a schema resolution does not compare, is left out)."""
+    out: dict[str, Record] = {}
+    for st in store.read_entity_statements(viewer, [split_key(k) for k in keys]):
+        if st["schema"] not in FAMILIES:
+            continue
+        key = record_key(st["dataset"], st["entity_id"])
+        record = out.get(key)
+        if record is None:
+            record = Record(key, st["dataset"], st["entity_id"], st["schema"], st["org"])
+            out[key] = record
+        _add(record, st["prop"], st["value"])
+    return out
+
+
 def attach_members(records: list[Record], memberships: dict[str, dict[str, str]]) -> None:
     """Give each group record the keys of the records its own dataset names as members."""
     by_key = {r.key: r for r in records if "organization" in r.families}

@@ -407,6 +407,7 @@ def resolve_store(
         model=json.dumps(
             {
                 **result.model.to_dict(),
+                "threshold": threshold,
                 "neighbours": result.neighbour.to_dict() if result.neighbour else None,
             }
         ),
@@ -469,6 +470,7 @@ def _pair_table(result: Resolution) -> pa.Table:
             "levels": [json.dumps(c.levels) for c in comps],
             "evidence": [json.dumps(c.evidence, ensure_ascii=False) for c in comps],
             "conflict": [c.conflict for c in comps],
+            "probability": result.probabilities,
         },
         schema=pa.schema(
             [
@@ -477,6 +479,7 @@ def _pair_table(result: Resolution) -> pa.Table:
                 ("levels", pa.string()),
                 ("evidence", pa.string()),
                 ("conflict", pa.bool_()),
+                ("probability", pa.float64()),
             ]
         ),
     )

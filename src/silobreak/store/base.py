@@ -194,11 +194,17 @@ class Store(ABC):
         evidence) for resolved records; every other entity becomes its own singleton. Also
         keep the state the next incremental run starts from: each record's ``fingerprints``
         (record_key, fingerprint) and the compared ``pairs`` (left_key, right_key, levels,
-        evidence, conflict)."""
+        evidence, conflict, probability)."""
 
     @abstractmethod
     def resolve_state(self) -> tuple[pa.Table, pa.Table]:
         """The fingerprints and compared pairs saved by the last run (empty tables if none)."""
+
+    @abstractmethod
+    def resolve_details(self, keys: list[str]) -> tuple[dict[str, str], list[dict[str, Any]]]:
+        """For these record keys, the last run's fingerprints (record key -> fingerprint)
+        and every compared pair with a record among them. Not filtered by policy: the
+        caller (``why.py``) shows them only to a reader who sees all the records hold."""
 
     @abstractmethod
     def read_resolver(self, viewer: Viewer) -> pa.RecordBatchReader:

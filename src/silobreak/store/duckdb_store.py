@@ -353,6 +353,22 @@ class DuckDBStore(Store):
         pairs = self.con.sql("SELECT * FROM resolve_pairs").to_arrow_table()
         return fingerprints, pairs
 
+    def resolve_details(self, keys: list[str]) -> tuple[dict[str, str], list[dict[str, Any]]]:
+        con = self.con.cursor()
+        prints = con.execute(
+            "SELECT record_key, fingerprint FROM resolve_fingerprints "
+            "WHERE list_contains(?, record_key)",
+            [keys],
+        ).fetchall()
+        cursor = con.execute(
+            "SELECT * FROM resolve_pairs WHERE list_contains(?, left_key) "
+            "OR list_contains(?, right_key) ORDER BY left_key, right_key",
+            [keys, keys],
+        )
+        columns = [d[0] for d in cursor.description]
+        pairs = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        return dict(prints), pairs
+
     def read_resolver(self, viewer: Viewer) -> pa.RecordBatchReader:
         where, params = statement_predicate(viewer, "s.")
         query = (
