@@ -60,7 +60,7 @@ def explain_pair(store: Store, viewer: Viewer, first: str, second: str) -> dict[
     stored = next((p for p in pairs if {p["left_key"], p["right_key"]} == {left, right}), None)
     out: dict[str, Any] = {
         "records": [_describe(records[k], canonical.get(k)) for k in (left, right)],
-        "same_entity": canonical.get(left) == canonical.get(right),
+        "same_entity": left in canonical and canonical[left] == canonical.get(right),
         "threshold": run.threshold,
         "run_finished_at": run.finished_at,
         "judgement": None
