@@ -173,6 +173,8 @@ class WorldBuilder:
         self.world = World(seed, size)
         self.counts = SIZES[size]
         self._serial: dict[str, int] = {}
+        # (country, name) of every company: a registry refuses a name already registered
+        self._registered: set[tuple[str, str]] = set()
 
     def _id(self, prefix: str) -> str:
         self._serial[prefix] = self._serial.get(prefix, 0) + 1
@@ -233,27 +235,18 @@ class WorldBuilder:
         forms = pools()["legal_forms"]
         form_kind = rng.choice(sorted(forms))
         country = country or rng.choice(forms[form_kind]["countries"])
-        native = None
-        words_pool = pools()["company_words"]
+        style = "latin"
         if country in ("ru", "ua", "kz") and rng.random() < 0.7:
-            entry = rng.choice(words_pool["ru"])
-            suffix = rng.choice(words_pool["ru_suffixes"])
-            words = f"{entry['latin'][0]}-{suffix['latin'][0]}"
-            native = f"{entry['native']}-{suffix['native']}"
-            form_kind = "llc"
+            style, form_kind = "ru", "llc"
         elif country in ("ae", "sa") and rng.random() < 0.6:
-            entry = rng.choice(words_pool["ar"])
-            words = (
-                f"{entry['latin'][0]} {rng.choice(words_pool['latin'])} "
-                f"{rng.choice(words_pool['trades'])}"
-            )
-        else:
-            # Real registries rarely hold two companies of one name: draw from a large space.
-            first, second = rng.sample(words_pool["latin"], 2)
-            middle = f" {second}" if rng.random() < 0.7 else ""
-            words = f"{first}{middle} {rng.choice(words_pool['trades'])}"
+            style = "ar"
+        words, native = _company_words(rng, style)
+        tid = self._id("C")
+        if (country, words.casefold()) in self._registered:
+            words, native = self._another_name(tid, style, country)
+        self._registered.add((country, words.casefold()))
         company = Company(
-            tid=self._id("C"),
+            tid=tid,
             words=words,
             native=native,
             form_kind=form_kind,
@@ -265,6 +258,21 @@ class WorldBuilder:
         )
         self.world.companies.append(company)
         return company
+
+    def _another_name(self, tid: str, style: str, country: str) -> tuple[str, str | None]:
+        """A name not yet registered in ``country``, as a registrant whose first choice was
+        taken would pick: another draw of the same style (a Russian name gains a word).
+        Drawn from a generator of the company's own, so that the world's other draws stay
+        what they were without the refusal."""
+        own = random.Random(f"{self.world.seed}:{tid}")
+        for _ in range(200):
+            words, native = _company_words(own, style, extended=True)
+            if (country, words.casefold()) not in self._registered:
+                return words, native
+        serial = 2
+        while (country, f"{words} {serial}".casefold()) in self._registered:
+            serial += 1
+        return f"{words} {serial}", None if native is None else f"{native} {serial}"
 
     def vessel(self, kind: str = "network") -> Vessel:
         rng = self.rng
@@ -345,6 +353,34 @@ def _second_name(
         second = rng.choice(pool["family"])
         return (None, None) if second is family else (second, "family")
     return None, None
+
+
+def _company_words(
+    rng: random.Random, style: str, extended: bool = False
+) -> tuple[str, str | None]:
+    """A company's name without its legal form, and its native spelling where it has one.
+    ``extended``: a second choice, from a larger space (a Russian name gains a word)."""
+    words_pool = pools()["company_words"]
+    if style == "ru":
+        entry = rng.choice(words_pool["ru"])
+        suffix = rng.choice(words_pool["ru_suffixes"])
+        words = f"{entry['latin'][0]}-{suffix['latin'][0]}"
+        native = f"{entry['native']}-{suffix['native']}"
+        if extended:
+            extra = rng.choice(words_pool["ru_extensions"])
+            words, native = f"{words} {extra['latin'][0]}", f"{native} {extra['native']}"
+        return words, native
+    if style == "ar":
+        entry = rng.choice(words_pool["ar"])
+        words = (
+            f"{entry['latin'][0]} {rng.choice(words_pool['latin'])} "
+            f"{rng.choice(words_pool['trades'])}"
+        )
+        return words, None
+    # Real registries rarely hold two companies of one name: draw from a large space.
+    first, second = rng.sample(words_pool["latin"], 2)
+    middle = f" {second}" if rng.random() < 0.7 else ""
+    return f"{first}{middle} {rng.choice(words_pool['trades'])}", None
 
 
 def _ascii(text: str) -> str:
