@@ -113,6 +113,24 @@ def test_blocking_pairs_latin_transliterations_that_share_no_spelling() -> None:
     assert (0, 1) in set(_pairs(records))
 
 
+def test_blocking_pairs_names_whose_syllables_are_split_or_joined() -> None:
+    """ "Zi Xuan Yao" and "Zixuan Yao" share no part, and "Yao" is held by too many records to
+    pair them on it: the parts written together ("zixuanyao") do. Without that pair, the
+    trafficking record of one Zixuan Yao met only the police record of his namesake (a
+    symbol pair of its Chinese alias) and merged with it."""
+    records = [
+        _rec("a/1", "Person", {"Zi Xuan Yao"}),
+        _rec("b/1", "Person", {"Zixuan Yao"}),
+        _rec("c/1", "Person", {"Abdul Rahman Al-Saud"}),
+        _rec("d/1", "Person", {"SAUD, Abdulrahman"}),
+        *(_rec(f"e/{k}", "Person", {f"Mei Lin{k}g Yao"}) for k in range(RARE_KEY_RECORDS + 2)),
+        *(_rec(f"f/{k}", "Person", {f"Zixuan Wan{k}g"}) for k in range(RARE_KEY_RECORDS + 2)),
+    ]
+    pairs = set(_pairs(records))
+    assert {(0, 1), (2, 3)} <= pairs
+    assert not any(p[0] in (0, 1) and p[1] > 3 for p in pairs)
+
+
 def test_blocking_pairs_a_company_name_many_companies_share() -> None:
     """ "Northern Agro B.V." written by 30 organizations (more than a rare key), its words each
     in hundreds of names: the whole name still pairs its records, and only those."""

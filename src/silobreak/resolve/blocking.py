@@ -17,7 +17,9 @@ Every record gets keys, and the first letter of a key is its kind:
   count, and two Latin records only when rare (rigour scores Zhou / Chiu as one name: a
   common pair among Latin records adds ambiguity, not recall), and a company's whole name
   (``nf:``, its distinctive parts without the legal form), which pairs its records however
-  many companies share it, up to the limit of any key. The composite keys keep common parts
+  many companies share it, up to the limit of any key, and a name's parts written together
+  from each part in turn (``nc:``, "zixuanyao" for "Zi Xuan Yao", "Zixuan Yao" and "YAO,
+  Zixuan": syllables one clerk splits and another joins). The composite keys keep common parts
   usable: ``john`` alone is held by too many records, ``john`` born on 1970-05-03 is not;
 - ``d`` full birth dates;
 - ``p`` birth places;
@@ -142,6 +144,11 @@ def record_keys(record: Record) -> tuple[set[str], PartSets]:
             keys.update(f"nq:{family}:{a}|{b}" for a, b in itertools.combinations(sounds, 2))
             heads = sorted({p.comparable[:PREFIX] for p in parts})
             keys.update(f"nx:{family}:{a}|{b}" for a, b in itertools.combinations(heads, 2))
+            # The parts written together, from each part in turn: "Zi Xuan Yao", "Zixuan Yao"
+            # and "YAO, Zixuan" all read "zixuanyao" from one of their parts.
+            run = [p.comparable for p in name.parts if p.tag not in _SKIP_TAGS]
+            if len(run) >= 2:
+                keys.update(f"nc:{family}:{''.join(run[k:] + run[:k])}" for k in range(len(run)))
         keys.update(
             f"ns:{family}:{symbol.id}"
             for symbol in name.symbols

@@ -37,7 +37,7 @@ shared AS (
              THEN 1 ELSE 0 END AS strong,
         CASE WHEN left(a.key, 2) = 'n:' THEN 1 ELSE 0 END AS name,
         CASE WHEN left(a.key, 2) IN ('n:', 'a:')
-              OR left(a.key, 3) IN ('nn:', 'nq:', 'nx:', 'nt:', 'nd:', 'np:', 'nl:', 'na:')
+              OR left(a.key, 3) IN ('nn:', 'nq:', 'nx:', 'nt:', 'nd:', 'np:', 'nl:', 'na:', 'nc:')
              THEN a.n END AS name_n,
         a.n
     FROM usable a JOIN usable b ON a.key = b.key AND a.rec < b.rec
