@@ -113,6 +113,14 @@ def test_why_explains_merges_refusals_and_pairs_never_compared(tmp_path: Path) -
     assert ws.why("c4", "p1")["reasons"] == ["judged the same by cli"]
     assert ws.why("p1", "c1")["reasons"][0].startswith("judged different by cli")
 
+    # new data since the run: said, and the run's comparison is still the one shown
+    moved = write_jsonl(tmp_path / "moved.json", [entity("c3", "Person", birthPlace="Omsk")])
+    ws.run("ingest", str(moved), "--org", "bank", "--dataset", "customers")
+    changed = ws.why("p1", "c3")
+    assert changed["changed_since_run"] == ["customers/c3"]
+    assert changed["run"]["levels"]["birth_date"] == "conflict"
+    assert "changed since the last run: customers/c3" in ws.run("why", "p1", "c3")
+
 
 def test_why_shows_a_member_only_what_it_may_see(tmp_path: Path) -> None:
     ws = _police_and_bank(tmp_path)
