@@ -228,6 +228,23 @@ def test_two_passports_meet_only_where_more_than_a_name_agrees() -> None:
     assert ambiguous_records(thin, [(2, 0), (2, 1), (0, 1)]) == set()
 
 
+def test_a_record_linked_to_two_people_of_two_countries_is_left_alone() -> None:
+    """A cyber incident's thin "Guo Dong Lin" matched both the police's Guodong Lin (China)
+    and a seizure's (Malaysia), whom resolution compared and kept apart on their countries:
+    merging the thin record with either would be a guess, and through it the two namesakes
+    became one entity (large world 1)."""
+    police = _rec("police/1", "Person", {"LIN, Guodong"}, countries={"cn"})
+    seizure = _rec("seizure/1", "Person", {"LIN GUO DONG"}, countries={"my"})
+    thin = _rec("cert/1", "Person", {"Guo Dong Lin"})
+    records = [police, seizure, thin]
+    compared = compare_records(0, 1, police, seizure)
+    assert compared is not None and compared.levels["country"] == "conflict"
+    apart = {(0, 1)}
+    assert ambiguous_records(records, [(2, 0), (2, 1)], apart=apart) == {2}
+    assert ambiguous_records(records, [(2, 0), (2, 1), (0, 1)], apart=apart) == set()
+    assert ambiguous_records(records, [(2, 0), (2, 1)]) == set()
+
+
 @pytest.fixture
 def resolved(tmp_path: Path, scenario_dir: Path) -> Store:
     store = open_store(tmp_path / "ws")

@@ -107,6 +107,7 @@ def ambiguous_records(
     edges: Iterable[tuple[int, int]],
     deduplicated: Collection[str] = (),
     paired: Collection[tuple[int, int]] = (),
+    apart: Collection[tuple[int, int]] = (),
 ) -> set[int]:
     """Records linked to two records that contradict each other.
 
@@ -117,7 +118,10 @@ def ambiguous_records(
     them is its single best match there (``paired``: ``mutual_best``), and a record linked
     to two holders of different passports that do not link to each other
     (``Clusterer._documents_apart``): the bank's thin "David Korir" matching both the
-    police's David Korir and a seizure's.
+    police's David Korir and a seizure's. ``apart``: pairs compared and found of two
+    countries; a record linked to both of such a pair that do not link to each other is in
+    doubt too (a thin "Guo Dong Lin" matching the police's Guodong Lin of China and a
+    seizure's of Malaysia, which made the two one entity through it).
     """
     neighbours: dict[int, list[int]] = {}
     links: set[tuple[int, int]] = set()
@@ -155,8 +159,14 @@ def ambiguous_records(
             # Its own birth date is within a typo of both (else those links would be
             # conflicts): the two neighbours differ by typos, not by being two people.
             continue
-        if _contradicting([facts_of(i) for i in linked]) or _unlinked_documents(
-            records, linked, links
+        if (
+            _contradicting([facts_of(i) for i in linked])
+            or _unlinked_documents(records, linked, links)
+            or any(
+                (min(x, y), max(x, y)) in apart and (min(x, y), max(x, y)) not in links
+                for n, x in enumerate(linked)
+                for y in linked[n + 1 :]
+            )
         ):
             out.add(node)
     return out

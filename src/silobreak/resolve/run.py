@@ -8,6 +8,7 @@ the estimated model.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import uuid
@@ -288,11 +289,13 @@ def _cluster(
         (k for k, p in enumerate(probabilities) if p >= threshold),
         key=lambda k: (-round(probabilities[k], 12), *sorted(_keys(records, comparisons[k]))),
     )
+    edges = [(comparisons[k].left, comparisons[k].right) for k in strong if linkable[k]]
     ambiguous = ambiguous_records(
         records,
-        ((comparisons[k].left, comparisons[k].right) for k in strong if linkable[k]),
+        edges,
         deduplicated,
         [(comparisons[k].left, comparisons[k].right) for k in paired],
+        _countries_apart(comparisons, edges),
     )
     for k in strong:
         comp = comparisons[k]
@@ -305,6 +308,29 @@ def _cluster(
         vouched = vouches_for_dates(comp.levels) or k in paired
         clusterer.union(comp.left, comp.right, dates=not vouched)
     return clusterer.groups(), clusterer.refused, paired
+
+
+def _countries_apart(
+    comparisons: list[Comparison], edges: list[tuple[int, int]]
+) -> set[tuple[int, int]]:
+    """Pairs of records of two countries among those one record links to: the only pairs
+    ``ambiguous_records`` asks about, found in one pass over the comparisons instead of a
+    map of millions of pairs."""
+    linked: dict[int, list[int]] = {}
+    for i, j in edges:
+        linked.setdefault(i, []).append(j)
+        linked.setdefault(j, []).append(i)
+    wanted = {
+        (min(x, y), max(x, y))
+        for others in linked.values()
+        if len(others) > 1
+        for x, y in itertools.combinations(others, 2)
+    }
+    return {
+        (c.left, c.right)
+        for c in comparisons
+        if c.levels["country"] == "conflict" and (c.left, c.right) in wanted
+    }
 
 
 def _keys(records: list[Record], comparison: Comparison) -> tuple[str, str]:
