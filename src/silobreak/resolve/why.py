@@ -346,12 +346,22 @@ def _clustering_reason(
     )
     if reason is not None:
         return f"their entities would hold {reason}" if reason.startswith("different") else reason
-    ambiguous = ambiguous_records(listed, strong, deduplicated)
+    apart = {
+        (
+            min(index[p["left_key"]], index[p["right_key"]]),
+            max(index[p["left_key"]], index[p["right_key"]]),
+        )
+        for p in pairs
+        if p["left_key"] in index
+        and p["right_key"] in index
+        and json.loads(p["levels"]).get("country") == "conflict"
+    }
+    ambiguous = ambiguous_records(listed, strong, deduplicated, apart=apart)
     lonely = [k for k in (left, right) if index[k] in ambiguous]
     if lonely:
         return (
-            f"{', '.join(lonely)} links to records that contradict each other, so it is left "
-            "on its own until someone judges"
+            f"{', '.join(lonely)} links to records that contradict each other (identifiers, "
+            "birth dates or countries), so it is left on its own until someone judges"
         )
     return (
         "the links it would need were refused when the entities were smaller (their "
