@@ -116,13 +116,7 @@ def load_records(
             if current is None or (current.dataset, current.entity_id) != (dataset, entity_id):
                 if current is not None:
                     yield current
-                current = Record(
-                    record_key(dataset, entity_id),
-                    sys.intern(dataset),
-                    entity_id,
-                    sys.intern(schema),
-                    sys.intern(columns["org"][i]),
-                )
+                current = _new_record(dataset, entity_id, schema, columns["org"][i])
             _add(current, columns["prop"][i], columns["value"][i])
     if current is not None:
         yield current
@@ -138,10 +132,21 @@ def records_of(store: Store, viewer: Viewer, keys: list[str]) -> dict[str, Recor
         key = record_key(st["dataset"], st["entity_id"])
         record = out.get(key)
         if record is None:
-            record = Record(key, st["dataset"], st["entity_id"], st["schema"], st["org"])
+            record = _new_record(st["dataset"], st["entity_id"], st["schema"], st["org"])
             out[key] = record
         _add(record, st["prop"], st["value"])
     return out
+
+
+def _new_record(dataset: str, entity_id: str, schema: str, org: str) -> Record:
+    """An empty record; names repeated by a million records are interned."""
+    return Record(
+        record_key(dataset, entity_id),
+        sys.intern(dataset),
+        entity_id,
+        sys.intern(schema),
+        sys.intern(org),
+    )
 
 
 def attach_members(records: list[Record], memberships: dict[str, dict[str, str]]) -> None:

@@ -28,7 +28,7 @@ from silobreak.resolve.cluster import Clusterer, ambiguous_records
 from silobreak.resolve.compare import compare_records, documents_alone, vouches_for_dates
 from silobreak.resolve.entity import one_record_key
 from silobreak.resolve.model import FellegiSunter, probability_of
-from silobreak.resolve.records import Record, records_of
+from silobreak.resolve.records import Record, record_key, records_of, split_key
 from silobreak.resolve.run import DEFAULT_THRESHOLD
 from silobreak.store.base import Judgement, Store, StoreError
 
@@ -80,7 +80,7 @@ def explain_pair(store: Store, viewer: Viewer, first: str, second: str) -> dict[
                 out["run"]["evidence"] = out["run"]["evidence"] or out["now"]["evidence"]
     if out["same_entity"]:
         out["path"] = _path(store, viewer, run, canonical[left], left, right)
-    out["reasons"] = _reasons(store, viewer, run, out, records, stored if sees_all else None)
+    out["reasons"] = _reasons(store, viewer, run, out, records, stored, pairs)
     return out
 
 
@@ -99,13 +99,15 @@ def _last_run(store: Store) -> _Run:
 
 def _canonical_ids(store: Store, viewer: Viewer, keys: Iterable[str]) -> dict[str, str]:
     wanted = set(keys)
-    ids = sorted({k.partition("/")[2] for k in wanted})
-    rows = store.read_resolver_rows(viewer, entity_ids=ids)
-    return {
-        f"{r['dataset']}/{r['entity_id']}": r["canonical_id"]
-        for r in rows
-        if f"{r['dataset']}/{r['entity_id']}" in wanted
-    }
+    rows = store.read_resolver_rows(viewer, entity_ids=sorted({split_key(k)[1] for k in wanted}))
+    found = {record_key(r["dataset"], r["entity_id"]): r["canonical_id"] for r in rows}
+    return {k: c for k, c in found.items() if k in wanted}
+
+
+def _member_keys(store: Store, viewer: Viewer, canonical: str) -> list[str]:
+    """The records of one entity the viewer may see."""
+    rows = store.read_resolver_rows(viewer, canonical_id=canonical)
+    return [record_key(r["dataset"], r["entity_id"]) for r in rows]
 
 
 def _judgement(judgements: list[Judgement], left: str, right: str) -> Judgement | None:
@@ -174,10 +176,7 @@ def _path(
 ) -> list[dict[str, Any]]:
     """The fewest links above the threshold (or judged the same) that join the two records
     through records of their entity the viewer may see; empty if none does."""
-    members = [
-        f"{r['dataset']}/{r['entity_id']}"
-        for r in store.read_resolver_rows(viewer, canonical_id=canonical)
-    ]
+    members = _member_keys(store, viewer, canonical)
     visible = set(members)
     _, pairs = store.resolve_details(members)
     edges: dict[str, dict[str, dict[str, Any]]] = {}
@@ -225,8 +224,11 @@ def _reasons(
     out: dict[str, Any],
     records: dict[str, Record],
     stored: dict[str, Any] | None,
+    pairs: list[dict[str, Any]],
 ) -> list[str]:
-    """The outcome in sentences, most decisive first."""
+    """The outcome in sentences, most decisive first. ``stored``: the run's comparison of
+    the pair, ``pairs``: all its compared pairs with either record; both are read only for
+    a reader who sees all the records hold (``out["run"]`` is set)."""
     left, right = (r["key"] for r in out["records"])
     judged = out["judgement"]
     if out["same_entity"]:
@@ -270,7 +272,7 @@ def _reasons(
         ]
     return [
         f"scored p={_p(probability)}, but the clustering kept them apart: "
-        + _clustering_reason(store, viewer, run, out, levels)
+        + _clustering_reason(store, viewer, run, out, levels, pairs)
     ]
 
 
@@ -297,20 +299,19 @@ def _never_compared(a: Record, b: Record) -> list[str]:
 
 
 def _clustering_reason(
-    store: Store, viewer: Viewer, run: _Run, out: dict[str, Any], levels: dict[str, str]
+    store: Store,
+    viewer: Viewer,
+    run: _Run,
+    out: dict[str, Any],
+    levels: dict[str, str],
+    own: list[dict[str, Any]],
 ) -> str:
-    """Replay the clustering's checks on the two entities as they are now."""
+    """Replay the clustering's checks on the two entities as they are now (``own``: the
+    run's compared pairs with either record)."""
     left, right = (r["key"] for r in out["records"])
-    members = {
-        side: [
-            f"{r['dataset']}/{r['entity_id']}"
-            for r in store.read_resolver_rows(viewer, canonical_id=r_["canonical_id"])
-        ]
-        for side, r_ in zip((left, right), out["records"], strict=True)
-    }
+    members = {r["key"]: _member_keys(store, viewer, r["canonical_id"]) for r in out["records"]}
     # The records each of the two links to strongly, for the ambiguity check: a record
     # left alone for ambiguity links to records of other entities.
-    _, own = store.resolve_details([left, right])
     linked = {
         k
         for p in own
