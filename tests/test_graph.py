@@ -18,6 +18,7 @@ from silobreak.graph.analyze import Analysis, analyze_graph, explain, run_analys
 from silobreak.graph.components import components, spark_components
 from silobreak.graph.expand import analysis_scores, expand
 from silobreak.graph.model import Edge, Graph, Node, Topic, load_graph
+from silobreak.graph.score import propagate, score_nodes
 from silobreak.ingest import IngestOptions, ingest_file
 from silobreak.model.records import Org
 from silobreak.policy import SYSTEM, Viewer
@@ -324,13 +325,94 @@ def test_graph_build_on_spark_equals_the_embedded_one(world: Store) -> None:
         for viewer in (SYSTEM, Viewer("bank")):
             embedded = world.graph_inputs(viewer)
             on_spark = spark_graph_inputs(engine.spark, world, viewer)
-            for name in ("nodes", "edges", "topics"):
+            for name in ("nodes", "edges", "topics", "ends", "links"):
                 assert normal(on_spark[name]) == normal(embedded[name].to_pylist()), name
     finally:
         engine.stop()
 
 
 LISTS = {"names", "labels", "schemata", "datasets", "orgs", "markings"}
+
+
+def _merged_boss(probability: float) -> Graph:
+    """A police boss (organized crime, on his police record) merged by resolution with a
+    poacher's seizure record (environmental crime) by a link of ``probability``."""
+
+    def topic(domain: str, org: str, record: str) -> list[Topic]:
+        dataset, entity_id = record.split("/")
+        return [Topic("crime", domain, dataset, entity_id, org, "TLP:AMBER", "A", None)]
+
+    nodes = [
+        Node(
+            "boss",
+            "Person",
+            "Zeid Bakri",
+            ["police", "seizures"],
+            ["police", "wildlife"],
+            2,
+            None,
+            topic("organized_crime", "police", "police/PN-1"),
+        ),
+        Node(
+            "seizure",
+            "Event",
+            "Ivory",
+            ["seizures"],
+            ["wildlife"],
+            1,
+            None,
+            topic("environmental_crime", "wildlife", "seizures/S-1"),
+        ),
+    ]
+    edges = [
+        Edge(1, 0, "Event:involved", ("seizures",), ("wildlife",), ("TLP:AMBER",), "A", 1, None)
+    ]
+    sectors = {"police": "law_enforcement", "wildlife": "government"}
+    graph = Graph(nodes, edges, {n.id: k for k, n in enumerate(nodes)}, sectors)
+    graph.ends = {0: (frozenset(), frozenset({"seizures/WS-1"}))}
+    graph.links = {
+        0: [("police/PN-1", "police/PN-2", 0.99), ("police/PN-2", "seizures/WS-1", probability)]
+    }
+    return graph
+
+
+def test_a_domain_joined_by_a_weak_merge_counts_as_much_as_the_merge_is_sure() -> None:
+    """Two domains that meet only because resolution merged a boss's police record with a
+    seizure's record on a name and a country (p = 0.6) are a weaker convergence than the same
+    two joined by a passport (p = 1.0): one domain counts times the chain of links between
+    the two records (0.99 x 0.6), and the evidence says so."""
+    weak = score_nodes(_merged_boss(0.6), propagate(_merged_boss(0.6)))
+    sure = score_nodes(_merged_boss(1.0), propagate(_merged_boss(1.0)))
+    (weak_boss,) = [c for c in weak if c.node == 0]
+    (sure_boss,) = [c for c in sure if c.node == 0]
+    # seen from whichever record gives the better breadth, the other domain is discounted
+    assert sorted(e.certainty for e in weak_boss.evidence) == [round(0.99 * 0.6, 4), 1.0]
+    assert sorted(e.certainty for e in sure_boss.evidence) == [0.99, 1.0]
+    assert weak_boss.score < sure_boss.score
+    # the seizure itself is one record: nothing to discount there
+    assert all(e.certainty == 1.0 for c in weak if c.node != 0 for e in c.evidence)
+
+
+def test_the_graph_knows_which_records_of_a_merged_entity_each_link_names(world: Store) -> None:
+    """The broker is one entity of four records (registry, bank, seizures): the structured
+    deposits name his bank record, the ivory seizure his seizure record, and the run's
+    compared pairs join his records with their probabilities."""
+    graph = load_graph(world, SYSTEM)
+    broker = next(k for k, n in enumerate(graph.nodes) if n.name == "Viktor Kasparian")
+    named = {
+        graph.nodes[graph.other(graph.edges[k], broker)].name: graph.ends[k]
+        for k in graph.adjacency[broker]
+        if k in graph.ends
+    }
+    assert named["Structured cash deposits"][1] == {"bank/P1"}
+    assert named["Ivory seizure"][1] == {"seizures/P1"}
+    records = {r for link in graph.links[broker] for r in link[:2]}
+    assert records == {"registry/P1", "bank/P1", "seizures/P1"}
+    assert all(0.5 <= p <= 1.0 for _, _, p in graph.links[broker])
+    # a viewer who cannot see the seizures sees neither that record nor its links
+    bank = load_graph(world, Viewer("bank"))
+    mine = bank.index[graph.nodes[broker].id]
+    assert all("seizures/P1" not in link[:2] for link in bank.links.get(mine, []))
 
 
 def test_a_member_is_lifted_by_what_the_others_bring_not_by_itself() -> None:

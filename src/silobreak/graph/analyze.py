@@ -30,7 +30,7 @@ from silobreak.store.base import AnalysisRun, Store
 NETWORK_WEIGHT = 0.5
 # Raised whenever the scoring changes, so that results stored by an older version are not
 # reused as if the inputs alone decided them.
-SCORING_VERSION = 2
+SCORING_VERSION = 3
 
 
 @dataclass
@@ -121,6 +121,7 @@ def explain(analysis: Analysis, item: Convergence) -> dict[str, Any]:
             {
                 "domain": ev.domain,
                 "strength": round(ev.strength, 4),
+                "certainty": ev.certainty,
                 "path": [
                     {
                         "id": graph.nodes[n].id,

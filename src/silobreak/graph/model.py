@@ -88,6 +88,10 @@ class Graph:
     index: dict[str, int]
     sectors: dict[str, str]  # org -> sector
     adjacency: list[list[int]] = field(default_factory=list)  # node -> edge indices
+    # Merged entities only: edge -> the records it names at its (source, target) ends, and
+    # node -> the pairs resolution compared among its records, with their probability.
+    ends: dict[int, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
+    links: dict[int, list[tuple[str, str, float]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.adjacency = [[] for _ in self.nodes]
@@ -149,7 +153,39 @@ def load_graph(store: Store, viewer: Viewer) -> Graph:
             )
     edges = _edges(tables["edges"], index)
     sectors = {org.name: org.sector for org in store.list_orgs()}
-    return Graph(nodes, edges, index, sectors)
+    graph = Graph(nodes, edges, index, sectors)
+    graph.ends = _ends(tables["ends"], index, edges)
+    for row in tables["links"].to_pylist():
+        at = index.get(row["node"])
+        if at is not None:
+            link = (row["left_record"], row["right_record"], row["probability"])
+            graph.links.setdefault(at, []).append(link)
+    return graph
+
+
+def _ends(
+    table: pa.Table, index: dict[str, int], edges: list[Edge]
+) -> dict[int, tuple[frozenset[str], frozenset[str]]]:
+    """Edge index -> the records it names at a merged entity's end (``ends`` table)."""
+    if not table.num_rows:
+        return {}
+    at = {(e.source, e.target, e.kind): k for k, e in enumerate(edges)}
+    found: dict[int, tuple[set[str], set[str]]] = {}
+    for row in table.to_pylist():
+        source, target = index.get(row["source"]), index.get(row["target"])
+        k = (
+            at.get((source, target, row["kind"]))
+            if source is not None and target is not None
+            else None
+        )
+        if k is None:
+            continue
+        sources, targets = found.setdefault(k, (set(), set()))
+        if row["source_record"] is not None:
+            sources.add(row["source_record"])
+        if row["target_record"] is not None:
+            targets.add(row["target_record"])
+    return {k: (frozenset(a), frozenset(b)) for k, (a, b) in found.items()}
 
 
 def _edges(table: pa.Table, index: dict[str, int]) -> list[Edge]:

@@ -13,6 +13,12 @@ Three tables, all computed in SQL so that they scale with the store rather than 
   ends the viewer may not see are left out.
 - ``topics``: one row per (node, topic) with the statement's dataset, organization, grade,
   marking and last-seen date: the direct evidence of crime domains.
+- ``ends``: for edges that touch a node of several records (a merged entity), which of its
+  records the relationship names (``source_record``, ``target_record``; ``dataset/entity_id``,
+  null at an end that is one record): the convergence score asks whether two domains of a
+  merged entity arrive at records that resolution joined on strong or on weak evidence.
+- ``links``: the last resolution run's compared pairs inside each merged node whose records
+  the viewer may both see (``node, left_record, right_record, probability``).
 """
 
 from __future__ import annotations
@@ -54,7 +60,8 @@ def edge_specs() -> pa.Table:
 
 
 def graph_inputs(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> dict[str, pa.Table]:
-    """``nodes``, ``edges`` and ``topics`` for ``viewer`` (see the module docstring)."""
+    """``nodes``, ``edges``, ``topics``, ``ends`` and ``links`` for ``viewer`` (see the
+    module docstring)."""
     where, params = statement_predicate(viewer)
     cur = con.cursor()
     cur.register("edge_specs", edge_specs())
@@ -82,34 +89,60 @@ def graph_inputs(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> dict[str, pa
             FROM g_s WHERE schema NOT IN (SELECT schema FROM edge_specs)
             GROUP BY node ORDER BY node"""
         ).to_arrow_table()
-        edges = cur.sql(
-            """WITH refs AS (
+        # Each visible record once, with whether its node holds others (a merged entity).
+        cur.execute(
+            """CREATE TEMP TABLE g_r AS
+            SELECT dataset, entity_id, node, dataset || '/' || entity_id AS record,
+                   count(*) OVER (PARTITION BY node) > 1 AS merged
+            FROM (SELECT DISTINCT dataset, entity_id, node FROM g_s)"""
+        )
+        cur.execute(
+            """CREATE TEMP TABLE g_p AS
+            WITH refs AS (
                 SELECT g.dataset, g.entity_id, g.schema, g.prop, g.value, g.org, g.marking,
-                       g.source_grade, g.first_seen, g.last_seen, g.node AS via, t.node AS ref
-                FROM g_s g JOIN (SELECT DISTINCT dataset, entity_id, node FROM g_s) t
-                  ON t.dataset = g.dataset AND t.entity_id = g.value
+                       g.source_grade, g.first_seen, g.last_seen, g.node AS via, t.node AS ref,
+                       CASE WHEN t.merged THEN t.record END AS ref_record
+                FROM g_s g JOIN g_r t ON t.dataset = g.dataset AND t.entity_id = g.value
                 WHERE g.prop_type = 'entity'
-            ),
-            pairs AS (
-                SELECT a.ref AS source, b.ref AS target, a.schema AS kind, a.dataset, a.org,
-                       a.marking, a.source_grade, a.first_seen, a.last_seen
-                FROM refs a
-                JOIN edge_specs sp ON sp.schema = a.schema AND sp.source_prop = a.prop
-                JOIN refs b ON b.dataset = a.dataset AND b.entity_id = a.entity_id
-                           AND b.prop = sp.target_prop
-                UNION ALL
-                SELECT a.via AS source, a.ref AS target, a.schema || ':' || a.prop AS kind,
-                       a.dataset, a.org, a.marking, a.source_grade, a.first_seen, a.last_seen
-                FROM refs a WHERE a.schema NOT IN (SELECT schema FROM edge_specs)
             )
-            SELECT source, target, kind,
+            SELECT a.ref AS source, b.ref AS target, a.schema AS kind, a.dataset, a.org,
+                   a.marking, a.source_grade, a.first_seen, a.last_seen,
+                   a.ref_record AS source_record, b.ref_record AS target_record
+            FROM refs a
+            JOIN edge_specs sp ON sp.schema = a.schema AND sp.source_prop = a.prop
+            JOIN refs b ON b.dataset = a.dataset AND b.entity_id = a.entity_id
+                       AND b.prop = sp.target_prop
+            WHERE a.ref <> b.ref
+            UNION ALL
+            SELECT a.via AS source, a.ref AS target, a.schema || ':' || a.prop AS kind,
+                   a.dataset, a.org, a.marking, a.source_grade, a.first_seen, a.last_seen,
+                   CASE WHEN v.merged THEN v.record END AS source_record,
+                   a.ref_record AS target_record
+            FROM refs a JOIN g_r v ON v.dataset = a.dataset AND v.entity_id = a.entity_id
+            WHERE a.schema NOT IN (SELECT schema FROM edge_specs) AND a.via <> a.ref"""
+        )
+        edges = cur.sql(
+            """SELECT source, target, kind,
                    list(DISTINCT dataset ORDER BY dataset) AS datasets,
                    list(DISTINCT org ORDER BY org) AS orgs,
                    list(DISTINCT marking ORDER BY marking) AS markings,
                    min(source_grade) AS grade, count(*) AS statements,
                    min(first_seen) AS first_seen, max(last_seen) AS last_seen
-            FROM pairs WHERE source <> target
-            GROUP BY source, target, kind ORDER BY source, target, kind"""
+            FROM g_p GROUP BY source, target, kind ORDER BY source, target, kind"""
+        ).to_arrow_table()
+        ends = cur.sql(
+            """SELECT DISTINCT source, target, kind, source_record, target_record FROM g_p
+            WHERE source_record IS NOT NULL OR target_record IS NOT NULL
+            ORDER BY ALL"""
+        ).to_arrow_table()
+        links = cur.sql(
+            """SELECT a.node, p.left_key AS left_record, p.right_key AS right_record,
+                   p.probability
+            FROM resolve_pairs p
+            JOIN g_r a ON a.record = p.left_key
+            JOIN g_r b ON b.record = p.right_key AND b.node = a.node
+            WHERE a.merged AND p.probability IS NOT NULL
+            ORDER BY ALL"""
         ).to_arrow_table()
         topics = cur.sql(
             """SELECT node, value AS topic, dataset, entity_id, org, marking,
@@ -118,6 +151,7 @@ def graph_inputs(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> dict[str, pa
             ORDER BY node, topic, dataset, entity_id, org"""
         ).to_arrow_table()
     finally:
-        cur.execute("DROP TABLE IF EXISTS g_s")
+        for table in ("g_p", "g_r", "g_s"):
+            cur.execute(f"DROP TABLE IF EXISTS {table}")
         cur.close()
-    return {"nodes": nodes, "edges": edges, "topics": topics}
+    return {"nodes": nodes, "edges": edges, "topics": topics, "ends": ends, "links": links}
