@@ -29,8 +29,8 @@ The score of an entity (see docs/convergence.md for the worked formula):
    that gives the highest breadth is the one the entity is seen from. Two domains joined by
    a link of p = 0.6 (a name and a country) are then a weaker convergence than two joined by
    a passport (p = 1.0): a merge is a hypothesis, and a namesake wrongly merged must not
-   invent a convergence at full strength. Propagation along links is not discounted (tried:
-   lower precision@K on every tuning world).
+   invent a convergence at full strength. Propagation through a merged entity is not
+   discounted (tried: precision@K fell on half of the tuning worlds).
 
 score = breadth x independence x recency. Entities resolution kept apart are different
 nodes, so namesakes never pool their domains.
@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from silobreak.graph.model import Edge, Graph, Topic
+from silobreak.resolve.records import record_key
 
 MAX_HOPS = 3
 MIN_STRENGTH = 0.15
@@ -98,8 +99,8 @@ class DomainEvidence:
     path: list[int]  # node indices, from the node to the one carrying the topic
     edges: list[int]  # edge indices along the path
     topics: list[Topic]  # the topic statements at the end of the path
-    # how sure resolution is that the records this domain arrives at are the entity's (1.0:
-    # one record, or joined to the records of its best domain by certain links)
+    # how sure resolution is that the records this domain arrives at are one with the record
+    # the entity is seen from (1.0: the same records, or joined by certain links)
     certainty: float = 1.0
 
 
@@ -260,7 +261,7 @@ def arrival(graph: Graph, index: int, item: DomainEvidence) -> frozenset[str]:
     """The records of a merged entity at which a domain arrives: those its topics sit on,
     or those the first link of its evidence path names (empty when not known)."""
     if not item.edges:
-        return frozenset(f"{t.dataset}/{t.entity_id}" for t in item.topics)
+        return frozenset(record_key(t.dataset, t.entity_id) for t in item.topics)
     k = item.edges[0]
     ends = graph.ends.get(k)
     if ends is None:

@@ -118,8 +118,10 @@ def spark_graph_inputs(spark: Any, store: Store, viewer: Viewer) -> dict[str, li
             FROM statements s LEFT JOIN resolver r
               ON r.dataset = s.dataset AND r.entity_id = s.entity_id"""
         ).createOrReplaceTempView("g_s")
-        spark.sql(_RECORDS).cache().createOrReplaceTempView("g_r")
-        spark.sql(_PAIRS).cache().createOrReplaceTempView("g_p")
+        cached = [spark.sql(_RECORDS).cache()]
+        cached[0].createOrReplaceTempView("g_r")
+        cached.append(spark.sql(_PAIRS).cache())
+        cached[1].createOrReplaceTempView("g_p")
         out = {
             "nodes": _rows(spark.sql(_NODES), ("node",)),
             "edges": _rows(spark.sql(_EDGES), ("source", "target", "kind")),
@@ -127,7 +129,8 @@ def spark_graph_inputs(spark: Any, store: Store, viewer: Viewer) -> dict[str, li
             "ends": _rows(spark.sql(_ENDS)),
             "links": _rows(spark.sql(_LINKS)),
         }
-        spark.catalog.clearCache()
+        for frame in cached:
+            frame.unpersist()
     return out
 
 
