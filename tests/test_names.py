@@ -9,7 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from silobreak.cli import main
-from silobreak.resolve.names import DEFAULT_THRESHOLD, compare_name_sets, compare_names
+from silobreak.resolve.names import (
+    DEFAULT_THRESHOLD,
+    abjad_pattern,
+    compare_name_sets,
+    compare_names,
+)
 from silobreak.resolve.pinyin import SYLLABLES, is_pinyin
 
 SAME = [
@@ -72,6 +77,23 @@ def test_scores_explain_themselves() -> None:
     assert "smith (only left, different)" in different.explain()
     legal = compare_names("Company", "ООО «Ромашка»", "ROMASHKA LLC")
     assert "ooo=llc (symbol:ORGCLS" in legal.explain()
+
+
+def test_a_name_in_arabic_script_meets_its_latin_writing_letter_by_letter() -> None:
+    """rigour's name data holds الجبوري and "Al-Jabouri" under two different symbols, and the
+    ICU reading of the Arabic ("aljbwry jmal") has no short vowels for an edit distance to
+    bridge. Read letter by letter (long vowels are letters, short ones are not) the Latin
+    writing fits; a name with its long vowel elsewhere (Jabri, الجابري) does not, and a
+    reading of fewer than three consonants (Zaid, Ziad) is too short to say."""
+    result = compare_names("Person", "الجبوري جمال", "Gamal bin Hisham Al-Jabouri")
+    assert "aljbwry=jabouri (script 0.80)" in result.explain()
+    assert "jmal=gamal (script 0.80)" in result.explain()
+    assert compare_names("Person", "Gamal bin Hisham Al-Jabouri", "الجبوري جمال").score == (
+        result.score
+    )
+    assert compare_names("Person", "الجبوري جمال", "Jamal Jabri").score < 0.5
+    assert compare_names("Person", "الجابري جمال", "Jamal Jabri").score >= DEFAULT_THRESHOLD
+    assert abjad_pattern("zyd") is None
 
 
 def test_a_pair_scores_the_same_from_either_side() -> None:

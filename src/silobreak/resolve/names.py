@@ -15,10 +15,14 @@ length; stop words and legal forms weigh little (they carry no identity); for pe
 parts on one side (a middle name, a second family name, a patronymic) cost less when
 everything on the other side aligned. Names in scripts rigour does not latinise (Arabic,
 Chinese, ...) are also compared through an ICU transliteration, and the better reading wins.
+An ICU reading of Arabic script has no short vowels ("aljbwry" for الجبوري), which no edit
+distance bridges to "Al-Jabouri": its parts also meet a Latin part that fits them letter by
+letter (``abjad_pattern``: long vowels are letters, short ones are not).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -100,7 +104,7 @@ def _content(parts: Sequence[Part]) -> bool:
 
 
 def _residue_score(
-    qps: Sequence[Part], rps: Sequence[Part], edit: float, pinyin: bool
+    qps: Sequence[Part], rps: Sequence[Part], edit: float, pinyin: bool, abjad: bool | None = None
 ) -> tuple[float, str]:
     """rigour's edit score, raised to the phonetic score when the parts sound the same, or to
     an initial's score when one part is the other's initial. ``pinyin``: both names are
@@ -115,7 +119,72 @@ def _residue_score(
         return _SYMBOL_SCORES["INITIAL"], "initial"
     if edit < _PHONETIC_SCORE and one_to_one and _sound_alike(qps[0], rps[0], pinyin):
         return _PHONETIC_SCORE, "phonetic"
+    if edit < _PHONETIC_SCORE and one_to_one and abjad is not None:
+        pair = (qps[0], rps[0]) if abjad else (rps[0], qps[0])
+        if _abjad_meets(*pair):
+            return _PHONETIC_SCORE, "script"
     return float(edit), "fuzzy"
+
+
+# How Latin writings render each letter of an ICU reading of Arabic script. Long vowels are
+# letters there (alif "a", waw "w", ya "y"); short vowels are not written, so a Latin name may
+# hold one vowel letter between any two (``_SHORT``).
+_ABJAD_LETTERS: dict[str, str] = {
+    "th": "(?:th|s|t)",
+    "dh": "(?:dh|z|d)",
+    "sh": "(?:sh|ch|sch|s)",
+    "kh": "(?:kh|ch|h|k)",
+    "gh": "(?:gh|g)",
+    "j": "(?:j|g|dj|dsch|zh)",
+    "q": "(?:q|k|c|g)",
+    "k": "(?:k|c|ck)",
+    "a": "(?:a|aa|e|ah)",
+    "w": "(?:w|ou|oo|u|o|aw|au|ow|v)",
+    "y": "(?:y|i|ee|ie|ei|e|ai|ay|iy|j)",
+    "f": "(?:f|ph)",
+}
+_SHORT = "[aeiou]?"
+_CONSONANTS = frozenset("bcdfghjklmnpqrstvxz")
+
+
+@lru_cache(maxsize=20_000)
+def abjad_pattern(reading: str) -> re.Pattern[str] | None:
+    """A pattern for the Latin writings of one part of an Arabic-script name, from its ICU
+    reading ("aljbwry" for الجبوري): the article "al" optional, each letter as Latin writes
+    it (doubled consonants allowed: shadda is not written), one short vowel allowed between
+    letters, a final ta marbuta ("t") optional. None when the reading holds fewer than three
+    consonants (Zaid and Ziad differ only in their long vowel)."""
+    text = "".join(ch for ch in reading.lower() if "a" <= ch <= "z")
+    if text.startswith("al") and len(text) > 4:
+        text = text[2:]
+    letters: list[str] = []
+    k = 0
+    while k < len(text):
+        two = text[k : k + 2]
+        if two in _ABJAD_LETTERS:
+            letters.append(two)
+            k += 2
+        else:
+            letters.append(text[k])
+            k += 1
+    if sum(1 for x in letters if x[0] in _CONSONANTS) < 3:
+        return None
+    parts = [_SHORT]
+    for n, letter in enumerate(letters):
+        rendered = _ABJAD_LETTERS.get(letter, re.escape(letter))
+        if letter not in ("a", "w", "y"):
+            rendered = f"(?:{rendered})+"
+        if n == len(letters) - 1 and letter == "t":
+            rendered = "(?:t|h|a|ah)?"  # ta marbuta: Fatima / fatmt
+        parts.append(rendered)
+        parts.append(_SHORT)
+    return re.compile("(?:al|el)?" + "".join(parts))
+
+
+def _abjad_meets(a: Part, b: Part) -> bool:
+    """Whether Latin part ``b`` is a writing of ``a``, a part read from Arabic script."""
+    pattern = abjad_pattern(a.comparable)
+    return pattern is not None and b.comparable.isascii() and bool(pattern.fullmatch(b.comparable))
 
 
 def _own_name_lost(name: Analysed, used: set[int]) -> list[int]:
@@ -224,9 +293,10 @@ class Analysed(NamedTuple):
     parts: tuple[Part, ...]
     pinyin: bool  # every part that weighs is romanised Mandarin ("ZHAO Lihua")
     filial: tuple[int, ...]  # positions of "bin", "ibn", ... (``FILIAL``)
+    abjad: bool = False  # the ICU reading of a name in Arabic script (no short vowels)
 
 
-def _analysed(name: Name) -> Analysed:
+def _analysed(name: Name, abjad: bool = False) -> Analysed:
     parts = []
     for p in name.parts:
         comparable, tag = p.comparable, p.tag
@@ -242,7 +312,7 @@ def _analysed(name: Name) -> Analysed:
     heavy = [p.comparable for p in parts if not p.light]
     pinyin = bool(heavy) and all(map(is_pinyin, heavy))
     filial = tuple(p.position for p in parts if p.comparable in FILIAL)
-    return Analysed(name, name.comparable, tuple(parts), pinyin, filial)
+    return Analysed(name, name.comparable, tuple(parts), pinyin, filial, abjad)
 
 
 # An analysed name takes about 15 KB: the cache holds what one pass over the records of a
@@ -258,10 +328,12 @@ def analyse(kind: NameTypeTag, text: str) -> tuple[Analysed, ...]:
         latin = ascii_text(text)
         if latin and latin.strip() and latin != text:
             variants.append(latin.replace("?", ""))
-    names: list[Name] = []
-    for variant in variants:
-        names.extend(sorted(analyze_names(kind, [variant]), key=lambda n: n.form))
-    return tuple(_analysed(name) for name in names)
+    arabic = any(0x600 <= ord(ch) <= 0x6FF for ch in text)
+    out: list[Analysed] = []
+    for k, variant in enumerate(variants):
+        for name in sorted(analyze_names(kind, [variant]), key=lambda n: n.form):
+            out.append(_analysed(name, abjad=arabic and k > 0))
+    return tuple(out)
 
 
 def load_name_data() -> None:
@@ -354,6 +426,8 @@ def _score_pairing(
 ) -> NameComparison:
     parts_a, parts_b = a.parts, b.parts
     pinyin = a.pinyin and b.pinyin
+    # which side is a reading from Arabic script when the other is not (None: neither, both)
+    abjad = a.abjad if a.abjad != b.abjad else None
     # one name says whose son or daughter the person is, the other does not
     fathers = kind == NameTypeTag.PER and bool(a.filial) != bool(b.filial)
     matches: list[PartMatch] = []
@@ -389,7 +463,7 @@ def _score_pairing(
             rps = [parts_b[p.index] for p in al.rps]
             if qps and rps:
                 weight = sum(p.weight for p in (*qps, *rps))
-                score, how = _residue_score(qps, rps, al.score, pinyin)
+                score, how = _residue_score(qps, rps, al.score, pinyin, abjad)
                 matches.append(PartMatch(al.qstr, al.rstr, score, how, weight))
                 if score > 0 and fathers:
                     used_a.update(p.position for p in qps)
@@ -401,13 +475,15 @@ def _score_pairing(
     for sa in list(solos_a):
         if len(sa.comparable) < 3 or not sa.metaphone:
             continue
+        how = "phonetic"
         sb = next((p for p in solos_b if _sound_alike(sa, p, pinyin)), None)
+        if sb is None and abjad is not None:
+            how = "script"
+            sb = next((p for p in solos_b if _abjad_meets(*((sa, p) if abjad else (p, sa)))), None)
         if sb is not None:
             solos_a.remove(sa)
             solos_b.remove(sb)
-            matches.append(
-                PartMatch(sa.form, sb.form, _PHONETIC_SCORE, "phonetic", sa.weight + sb.weight)
-            )
+            matches.append(PartMatch(sa.form, sb.form, _PHONETIC_SCORE, how, sa.weight + sb.weight))
             used_a.add(sa.position)
             used_b.add(sb.position)
     solos = [(p, "left") for p in solos_a] + [(p, "right") for p in solos_b]
