@@ -388,6 +388,15 @@ def test_a_domain_joined_by_a_weak_merge_counts_as_much_as_the_merge_is_sure() -
     # seen from whichever record gives the better breadth, the other domain is discounted
     assert sorted(e.certainty for e in weak_boss.evidence) == [round(0.99 * 0.6, 4), 1.0]
     assert sorted(e.certainty for e in sure_boss.evidence) == [0.99, 1.0]
+    # the chain a reviewer would judge: the three records, through the boss's second one
+    (weak_domain,) = [e for e in weak_boss.evidence if e.certainty < 1.0]
+    assert sorted(p for *_, p in weak_domain.merge) == [0.6, 0.99]
+    assert {r for pair in weak_domain.merge for r in pair[:2]} == {
+        "police/PN-1",
+        "police/PN-2",
+        "seizures/WS-1",
+    }
+    assert all(not e.merge for e in weak_boss.evidence if e.certainty == 1.0)
     assert weak_boss.score < sure_boss.score
     # the seizure itself is one record: nothing to discount there
     assert all(e.certainty == 1.0 for c in weak if c.node != 0 for e in c.evidence)

@@ -122,6 +122,10 @@ def explain(analysis: Analysis, item: Convergence) -> dict[str, Any]:
                 "domain": ev.domain,
                 "strength": round(ev.strength, 4),
                 "certainty": ev.certainty,
+                "merge": [
+                    {"left": left, "right": right, "probability": round(p, 4)}
+                    for left, right, p in ev.merge
+                ],
                 "path": [
                     {
                         "id": graph.nodes[n].id,

@@ -102,6 +102,9 @@ class DomainEvidence:
     # how sure resolution is that the records this domain arrives at are one with the record
     # the entity is seen from (1.0: the same records, or joined by certain links)
     certainty: float = 1.0
+    # the compared pairs (left record, right record, probability) of that chain, for a
+    # reviewer to judge with ``silobreak why`` / ``judge``; empty when certainty is 1.0
+    merge: tuple[tuple[str, str, float], ...] = ()
 
 
 @dataclass
@@ -238,21 +241,28 @@ def _weigh_merges(graph: Graph, index: int, found: list[DomainEvidence]) -> list
     anchors = sorted(set().union(*arrivals))
     if len({a for a in arrivals if a}) < 2:
         return found  # every domain arrives at the same records
-    best: tuple[float, list[float]] | None = None
+    best: tuple[float, list[float], list[str | None], Chains] | None = None
     for anchor in anchors:
-        reach = chain_certainty(graph.links[index], anchor)
-        factors = [
-            max((reach[r] for r in records if r in reach), default=1.0) if records else 1.0
-            for records in arrivals
-        ]
+        chains = Chains(graph.links[index], anchor)
+        ends = [chains.nearest(records) for records in arrivals]
+        factors = [1.0 if end is None else chains.certainty[end] for end in ends]
         values = (e.strength * f for e, f in zip(found, factors, strict=True))
         spread = breadth(sorted(values, reverse=True))
         if best is None or spread > best[0] + 1e-12:
-            best = (spread, factors)
+            best = (spread, factors, ends, chains)
     assert best is not None
+    _, factors, ends, chains = best
     weighed = [
-        DomainEvidence(e.domain, e.strength * f, e.path, e.edges, e.topics, round(f, 4))
-        for e, f in zip(found, best[1], strict=True)
+        DomainEvidence(
+            e.domain,
+            e.strength * f,
+            e.path,
+            e.edges,
+            e.topics,
+            round(f, 4),
+            chains.path(end) if end is not None and f < 1.0 else (),
+        )
+        for e, f, end in zip(found, factors, ends, strict=True)
     ]
     return sorted(weighed, key=lambda e: (-e.strength, e.domain))
 
@@ -269,25 +279,43 @@ def arrival(graph: Graph, index: int, item: DomainEvidence) -> frozenset[str]:
     return ends[0] if graph.edges[k].source == index else ends[1]
 
 
-def chain_certainty(links: list[tuple[str, str, float]], start: str) -> dict[str, float]:
-    """For each record reachable from ``start`` through compared pairs, the highest product
-    of pair probabilities along a chain (the most probable way the two are one)."""
-    around: dict[str, list[tuple[str, float]]] = {}
-    for left, right, p in links:
-        around.setdefault(left, []).append((right, p))
-        around.setdefault(right, []).append((left, p))
-    best = {start: 1.0}
-    heap = [(-1.0, start)]
-    while heap:
-        negative, record = heapq.heappop(heap)
-        if -negative < best[record]:
-            continue
-        for other, p in around.get(record, ()):
-            value = -negative * min(max(p, 0.0), 1.0)
-            if value > best.get(other, 0.0) + 1e-12:
-                best[other] = value
-                heapq.heappush(heap, (-value, other))
-    return best
+class Chains:
+    """From one record of a merged entity, the most probable chain of compared pairs to each
+    record it reaches (the highest product of pair probabilities: how sure resolution is
+    that the two are one), with the pairs along it."""
+
+    def __init__(self, links: list[tuple[str, str, float]], start: str) -> None:
+        around: dict[str, list[tuple[str, float]]] = {}
+        for left, right, p in links:
+            around.setdefault(left, []).append((right, p))
+            around.setdefault(right, []).append((left, p))
+        self.certainty = {start: 1.0}
+        self.back: dict[str, tuple[str, float]] = {}
+        heap = [(-1.0, start)]
+        while heap:
+            negative, record = heapq.heappop(heap)
+            if -negative < self.certainty[record]:
+                continue
+            for other, p in around.get(record, ()):
+                value = -negative * min(max(p, 0.0), 1.0)
+                if value > self.certainty.get(other, 0.0) + 1e-12:
+                    self.certainty[other] = value
+                    self.back[other] = (record, p)
+                    heapq.heappush(heap, (-value, other))
+
+    def nearest(self, records: frozenset[str]) -> str | None:
+        """The most certainly joined of ``records`` (None: none is reached, or none known)."""
+        reached = [r for r in records if r in self.certainty]
+        return max(reached, key=lambda r: (self.certainty[r], r)) if reached else None
+
+    def path(self, record: str) -> tuple[tuple[str, str, float], ...]:
+        """The pairs of the chain from the start to ``record``, from the start outwards."""
+        pairs: list[tuple[str, str, float]] = []
+        while record in self.back:
+            previous, p = self.back[record]
+            pairs.append((previous, record, p))
+            record = previous
+        return tuple(reversed(pairs))
 
 
 def breadth(strengths: list[float]) -> float:
