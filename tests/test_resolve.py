@@ -24,7 +24,9 @@ from silobreak.resolve.evaluate import cluster_scores, clusters, pairwise
 from silobreak.resolve.frequency import name_frequencies, pair_frequency
 from silobreak.resolve.identifiers import normalize
 from silobreak.resolve.keys import key_pass
+from silobreak.resolve.legal_forms import legal_forms
 from silobreak.resolve.model import FellegiSunter, estimate_u, train
+from silobreak.resolve.names import DEFAULT_THRESHOLD, compare_names
 from silobreak.resolve.records import Record
 from silobreak.resolve.run import family_pairs, resolve_records, resolve_store
 from silobreak.store import Store, open_store
@@ -147,6 +149,28 @@ def test_blocking_pairs_a_company_name_many_companies_share() -> None:
     named = range(RARE_KEY_RECORDS + 10)
     assert {(i, j) for i in named for j in named if i < j} <= pairs
     assert not any(i in named and j not in named for i, j in pairs)
+
+
+def test_an_arabic_legal_form_is_a_legal_form() -> None:
+    """rigour's data does not tag ش.ذ.م.م (a limited liability company): as a fourth word of
+    the name, it kept a customs declaration's "ATLAS OCEAN HOLDINGS ش.ذ.م.م" from the key of
+    the registry's "ATLAS OCEAN HOLDINGS FZE" (both words too common alone) and from the
+    comparison. As a legal form it weighs little, pairs the two, and is no evidence of
+    another form (its family of translations is not known here)."""
+    many = MAX_KEY_RECORDS + 1
+    records = [
+        _rec("registry/1", "Company", {"ATLAS OCEAN HOLDINGS FZE"}),
+        _rec("customs/1", "Company", {"ATLAS OCEAN HOLDINGS ش.ذ.م.م"}),
+        # every pair of the three words is held by hundreds of names
+        *(_rec(f"b/{k}", "Company", {f"Atlas Ocean Holdings Tim{k}ber Ltd"}) for k in range(many)),
+    ]
+    assert (0, 1) in set(_pairs(records))
+    result = compare_names("Company", "ATLAS OCEAN HOLDINGS ش.ذ.م.م", "ATLAS OCEAN HOLDINGS FZE")
+    assert "شذمم (only left, legal)" in result.explain()
+    assert result.score >= DEFAULT_THRESHOLD
+    assert legal_forms(["ATLAS OCEAN HOLDINGS ش.ذ.م.م"]) == frozenset()
+    same = compare_records(0, 1, records[0], records[1])
+    assert same is not None and same.levels["legal_form"] == "absent"
 
 
 def test_comparison_levels_and_conflicts() -> None:

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from rigour.names import NamePartTag, NameTypeTag
 
-from silobreak.resolve.names import analyse
+from silobreak.resolve.names import ARABIC_LEGAL_FORMS, ARABIC_LEGAL_READINGS, analyse
 
 # rigour's form -> the family of forms that are translations of one another. Forms not
 # listed are a family of their own (GmbH and AG, a German group's two companies, differ).
@@ -35,8 +35,10 @@ FAMILIES: dict[str, str] = {
     "fzco": "fze",  # free-zone company and establishment (and "FZ-LLC"): free-zone forms
     "sacv": "sa",  # sociedad anónima de capital variable
 }
-# Parts rigour tags as legal forms that do not name one ("Co." of "Co. Ltd").
-_NOT_A_FORM = frozenset({"co"})
+# Parts tagged as legal forms that do not name one ("Co." of "Co. Ltd"), or whose family of
+# translations is not known here (Arabic abbreviations, ``names.ARABIC_LEGAL_FORMS``: a
+# registry's "FZE" and a declaration's ش.ذ.م.م are no evidence either way).
+_NOT_A_FORM = frozenset({"co"}) | ARABIC_LEGAL_FORMS | ARABIC_LEGAL_READINGS
 
 
 @lru_cache(maxsize=100_000)

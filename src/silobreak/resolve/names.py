@@ -75,6 +75,17 @@ _EXTRA_PART_DISCOUNT = 0.35  # a person's unmatched extra part, when the rest al
 # "bin Said", "ibn Tariq", "ould Ahmed": the part after one of these is the father's name
 FILIAL = frozenset({"bin", "ibn", "bint", "binti", "ben", "bn", "ould"})
 _PHONETIC_SCORE = 0.8
+# Arabic abbreviations of legal forms, as rigour writes them (dots dropped), which its data
+# does not tag: ش.ذ.م.م and ذ.م.م (limited liability company), ش.م.ع (public joint stock),
+# ش.م.خ (private joint stock), ش.م.ل (Lebanese SAL), ش.م.ك / ش.م.ك.ع (Kuwaiti KSC / KSCP),
+# ش.م.ب (Bahraini BSC), ش.م.ع.ع / ش.م.ع.م (Omani SAOG / SAOC), ش.م.م. Untagged, "ATLAS
+# OCEAN HOLDINGS ش.ذ.م.م" held a fourth distinctive word: its customs records never met the
+# registry's "ATLAS OCEAN HOLDINGS FZE" (large tuning world 1, 76 records).
+ARABIC_LEGAL_FORMS = frozenset(
+    {"شذمم", "ذمم", "شمع", "شمخ", "شمل", "شمك", "شمكع", "شمب", "شمعع", "شمعم", "شمم"}
+)
+# the same forms in the ICU reading of the name ("shdhmm")
+ARABIC_LEGAL_READINGS = frozenset(ascii_text(f).replace("?", "") for f in ARABIC_LEGAL_FORMS)
 _ORG_EXTRA_WORD = 2.0
 
 
@@ -332,6 +343,11 @@ def analyse(kind: NameTypeTag, text: str) -> tuple[Analysed, ...]:
     out: list[Analysed] = []
     for k, variant in enumerate(variants):
         for name in sorted(analyze_names(kind, [variant]), key=lambda n: n.form):
+            if arabic and kind == NameTypeTag.ORG:
+                forms = ARABIC_LEGAL_READINGS if k else ARABIC_LEGAL_FORMS
+                for part in name.parts:
+                    if part.comparable in forms:
+                        part.tag = NamePartTag.LEGAL  # seen by blocking and legal forms too
             out.append(_analysed(name, abjad=arabic and k > 0))
     return tuple(out)
 
