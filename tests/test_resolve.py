@@ -151,6 +151,25 @@ def test_blocking_pairs_a_company_name_many_companies_share() -> None:
     assert not any(i in named and j not in named for i, j in pairs)
 
 
+def test_blocking_pairs_a_company_name_with_one_word_mistyped() -> None:
+    """A company's many customs declarations hold each of its words, and each pair of them,
+    past the rare-key limit: a declaration that misspells the one distinctive word ("SAHHARA")
+    still meets its company through the beginnings of the whole name, and no other company
+    (a name of other beginnings, or of other words)."""
+    declarations = RARE_KEY_RECORDS + 5
+    many = MAX_KEY_RECORDS + 1
+    records = [
+        _rec("registry/1", "Company", {"SAHARA DELTA FISHERIES GMBH"}),
+        _rec("customs/typo", "Company", {"SAHHARA DELTA FISHERIES G.M.B.H."}),
+        *(_rec(f"customs/{k}", "Company", {"SAHARA DELTA FISHERIES"}) for k in range(declarations)),
+        *(_rec(f"b/{k}", "Company", {f"Delta Fisheries Tim{k}ber Ltd"}) for k in range(many)),
+        _rec("c/1", "Company", {"SAHARA DELTA SHIPPING"}),
+    ]
+    pairs = set(_pairs(records))
+    assert (0, 1) in pairs
+    assert not any(1 in p and max(p) >= 2 + declarations for p in pairs)
+
+
 def test_an_arabic_legal_form_is_a_legal_form() -> None:
     """rigour's data does not tag ش.ذ.م.م (a limited liability company): as a fourth word of
     the name, it kept a customs declaration's "ATLAS OCEAN HOLDINGS ش.ذ.م.م" from the key of

@@ -129,6 +129,7 @@ def record_keys(record: Record) -> tuple[set[str], PartSets]:
             # large world "Northern Agro" names 14 companies, 56 records, more than a rare
             # key holds, so without this key the records of each went unpaired.
             keys.add(f"nf:{family}:{'|'.join(forms)}")
+            keys.add(f"nb:{family}:{'|'.join(sorted(f[:3] for f in forms))}")
         for part in parts:
             keys.add(f"n:{family}:{part.comparable}")
             keys.update(f"ny:{family}:{year}:{part.comparable}" for year in years)

@@ -32,7 +32,7 @@ usable AS (
 ),
 shared AS (
     SELECT a.rec AS i, b.rec AS j, left(a.key, 1) AS kind,
-        CASE WHEN left(a.key, 3) IN ('id:', 'nf:')
+        CASE WHEN left(a.key, 3) IN ('id:', 'nf:', 'nb:')
               OR (left(a.key, 3) = 'nt:' AND (a.other_script OR b.other_script))
              THEN 1 ELSE 0 END AS strong,
         CASE WHEN left(a.key, 2) = 'n:' THEN 1 ELSE 0 END AS name,
