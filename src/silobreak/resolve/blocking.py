@@ -129,6 +129,9 @@ def record_keys(record: Record) -> tuple[set[str], PartSets]:
             # large world "Northern Agro" names 14 companies, 56 records, more than a rare
             # key holds, so without this key the records of each went unpaired.
             keys.add(f"nf:{family}:{'|'.join(forms)}")
+            # The same by its words' beginnings: a customs declaration with one word mistyped
+            # ("SAHHARA DELTA FISHERIES"), whose company's many declarations hold every other
+            # key of its words past the rare-key limit.
             keys.add(f"nb:{family}:{'|'.join(sorted(f[:3] for f in forms))}")
         for part in parts:
             keys.add(f"n:{family}:{part.comparable}")

@@ -117,8 +117,10 @@ def _content(parts: Sequence[Part]) -> bool:
 def _residue_score(
     qps: Sequence[Part], rps: Sequence[Part], edit: float, pinyin: bool, abjad: bool | None = None
 ) -> tuple[float, str]:
-    """rigour's edit score, raised to the phonetic score when the parts sound the same, or to
-    an initial's score when one part is the other's initial. ``pinyin``: both names are
+    """rigour's edit score, raised to the phonetic score when the parts sound the same or
+    when one, read from Arabic script, fits the other letter by letter (``abjad``: True when
+    the left parts are that reading, False when the right ones are, None when neither), or
+    to an initial's score when one part is the other's initial. ``pinyin``: both names are
     romanised Mandarin (see ``_sound_alike``)."""
     left = "".join(p.comparable for p in qps)
     right = "".join(p.comparable for p in rps)

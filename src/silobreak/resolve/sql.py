@@ -13,8 +13,9 @@ from __future__ import annotations
 # name to rigour), but held by a few it meets transliterations that share no spelling
 # ("Sacharow Ludmila" / "Lyudmila Zaharov").
 #
-# A company's whole name (``nf:``) is strong too, however many companies share it (within
-# the limit of any key): the comparison, not blocking, must tell them apart.
+# A company's whole name (``nf:``, and by its words' beginnings ``nb:``) is strong too,
+# however many companies share it (within the limit of any key): the comparison, not
+# blocking, must tell them apart.
 #
 # A pair is a candidate if it shares an identifier or a symbol pair, two name parts, keys of
 # two kinds, a rare name part or address, or a very rare key of any kind. Grouping first by
