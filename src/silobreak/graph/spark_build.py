@@ -5,7 +5,8 @@ statements.
 The statements the viewer may see and the resolver are handed to Spark as Parquet files (read
 through the store, so through policy), with the last resolution run's compared pairs (kept
 only where the viewer sees both records); the SQL below mirrors the DuckDB SQL with Spark's
-functions (``array_sort(collect_set(...))`` for DuckDB's ordered ``list(DISTINCT ...)``).
+functions (``array_sort(collect_set(...))`` for DuckDB's ordered ``list(DISTINCT ...)``),
+and runs the records, relationship pairs, ends and links SQL of ``duckdb_graph.py`` as written.
 Tested to give the same rows as the embedded build.
 """
 
@@ -19,7 +20,14 @@ import pyarrow.parquet as pq
 
 from silobreak.policy.viewer import Viewer
 from silobreak.store.base import Store
-from silobreak.store.duckdb_graph import LABEL_SQL, edge_specs
+from silobreak.store.duckdb_graph import (
+    ENDS_SQL,
+    LABEL_SQL,
+    LINKS_SQL,
+    PAIRS_SQL,
+    RECORDS_SQL,
+    edge_specs,
+)
 
 _NODES = f"""
 SELECT node, array_sort(collect_set(schema)) AS schemata,
@@ -33,36 +41,6 @@ FROM g_s WHERE schema NOT IN (SELECT schema FROM edge_specs)
 GROUP BY node
 """
 
-_RECORDS = """
-SELECT dataset, entity_id, node, concat(dataset, '/', entity_id) AS record,
-       count(*) OVER (PARTITION BY node) > 1 AS merged
-FROM (SELECT DISTINCT dataset, entity_id, node FROM g_s)
-"""
-
-_PAIRS = """
-WITH refs AS (
-    SELECT g.dataset, g.entity_id, g.schema, g.prop, g.value, g.org, g.marking,
-           g.source_grade, g.first_seen, g.last_seen, g.node AS via, t.node AS ref,
-           CASE WHEN t.merged THEN t.record END AS ref_record
-    FROM g_s g JOIN g_r t ON t.dataset = g.dataset AND t.entity_id = g.value
-    WHERE g.prop_type = 'entity'
-)
-SELECT a.ref AS source, b.ref AS target, a.schema AS kind, a.dataset, a.org, a.marking,
-       a.source_grade, a.first_seen, a.last_seen,
-       a.ref_record AS source_record, b.ref_record AS target_record
-FROM refs a
-JOIN edge_specs sp ON sp.schema = a.schema AND sp.source_prop = a.prop
-JOIN refs b ON b.dataset = a.dataset AND b.entity_id = a.entity_id
-           AND b.prop = sp.target_prop
-WHERE a.ref <> b.ref
-UNION ALL
-SELECT a.via AS source, a.ref AS target, concat(a.schema, ':', a.prop) AS kind,
-       a.dataset, a.org, a.marking, a.source_grade, a.first_seen, a.last_seen,
-       CASE WHEN v.merged THEN v.record END AS source_record, a.ref_record AS target_record
-FROM refs a JOIN g_r v ON v.dataset = a.dataset AND v.entity_id = a.entity_id
-WHERE a.schema NOT IN (SELECT schema FROM edge_specs) AND a.via <> a.ref
-"""
-
 _EDGES = """
 SELECT source, target, kind,
        array_sort(collect_set(dataset)) AS datasets,
@@ -72,19 +50,6 @@ SELECT source, target, kind,
        min(first_seen) AS first_seen, max(last_seen) AS last_seen
 FROM g_p
 GROUP BY source, target, kind
-"""
-
-_ENDS = """
-SELECT DISTINCT source, target, kind, source_record, target_record FROM g_p
-WHERE source_record IS NOT NULL OR target_record IS NOT NULL
-"""
-
-_LINKS = """
-SELECT a.node, p.left_key AS left_record, p.right_key AS right_record, p.probability
-FROM resolve_pairs p
-JOIN g_r a ON a.record = p.left_key
-JOIN g_r b ON b.record = p.right_key AND b.node = a.node
-WHERE a.merged AND p.probability IS NOT NULL
 """
 
 _TOPICS = """
@@ -118,16 +83,16 @@ def spark_graph_inputs(spark: Any, store: Store, viewer: Viewer) -> dict[str, li
             FROM statements s LEFT JOIN resolver r
               ON r.dataset = s.dataset AND r.entity_id = s.entity_id"""
         ).createOrReplaceTempView("g_s")
-        cached = [spark.sql(_RECORDS).cache()]
+        cached = [spark.sql(RECORDS_SQL).cache()]
         cached[0].createOrReplaceTempView("g_r")
-        cached.append(spark.sql(_PAIRS).cache())
+        cached.append(spark.sql(PAIRS_SQL).cache())
         cached[1].createOrReplaceTempView("g_p")
         out = {
             "nodes": _rows(spark.sql(_NODES), ("node",)),
             "edges": _rows(spark.sql(_EDGES), ("source", "target", "kind")),
             "topics": _rows(spark.sql(_TOPICS), ("node", "topic", "dataset", "entity_id", "org")),
-            "ends": _rows(spark.sql(_ENDS)),
-            "links": _rows(spark.sql(_LINKS)),
+            "ends": _rows(spark.sql(ENDS_SQL)),
+            "links": _rows(spark.sql(LINKS_SQL)),
         }
         for frame in cached:
             frame.unpersist()

@@ -42,6 +42,53 @@ LABEL_PROPS = (
 )
 LABEL_SQL = ", ".join(f"'{p}'" for p in LABEL_PROPS)
 
+# The SQL below is written in the subset DuckDB and Spark SQL share (``concat``, window
+# counts), so that ``graph/spark_build.py`` runs it as written over the same temp views:
+# ``g_s`` the visible statements with their node, ``g_r`` each visible record once with
+# whether its node holds others (a merged entity), ``g_p`` one row per relationship end pair.
+RECORDS_SQL = """
+SELECT dataset, entity_id, node, concat(dataset, '/', entity_id) AS record,
+       count(*) OVER (PARTITION BY node) > 1 AS merged
+FROM (SELECT DISTINCT dataset, entity_id, node FROM g_s)
+"""
+
+PAIRS_SQL = """
+WITH refs AS (
+    SELECT g.dataset, g.entity_id, g.schema, g.prop, g.value, g.org, g.marking,
+           g.source_grade, g.first_seen, g.last_seen, g.node AS via, t.node AS ref,
+           CASE WHEN t.merged THEN t.record END AS ref_record
+    FROM g_s g JOIN g_r t ON t.dataset = g.dataset AND t.entity_id = g.value
+    WHERE g.prop_type = 'entity'
+)
+SELECT a.ref AS source, b.ref AS target, a.schema AS kind, a.dataset, a.org, a.marking,
+       a.source_grade, a.first_seen, a.last_seen,
+       a.ref_record AS source_record, b.ref_record AS target_record
+FROM refs a
+JOIN edge_specs sp ON sp.schema = a.schema AND sp.source_prop = a.prop
+JOIN refs b ON b.dataset = a.dataset AND b.entity_id = a.entity_id
+           AND b.prop = sp.target_prop
+WHERE a.ref <> b.ref
+UNION ALL
+SELECT a.via AS source, a.ref AS target, concat(a.schema, ':', a.prop) AS kind,
+       a.dataset, a.org, a.marking, a.source_grade, a.first_seen, a.last_seen,
+       CASE WHEN v.merged THEN v.record END AS source_record, a.ref_record AS target_record
+FROM refs a JOIN g_r v ON v.dataset = a.dataset AND v.entity_id = a.entity_id
+WHERE a.schema NOT IN (SELECT schema FROM edge_specs) AND a.via <> a.ref
+"""
+
+ENDS_SQL = """
+SELECT DISTINCT source, target, kind, source_record, target_record FROM g_p
+WHERE source_record IS NOT NULL OR target_record IS NOT NULL
+"""
+
+LINKS_SQL = """
+SELECT a.node, p.left_key AS left_record, p.right_key AS right_record, p.probability
+FROM resolve_pairs p
+JOIN g_r a ON a.record = p.left_key
+JOIN g_r b ON b.record = p.right_key AND b.node = a.node
+WHERE a.merged AND p.probability IS NOT NULL
+"""
+
 
 def edge_specs() -> pa.Table:
     """FtM's relationship schemata and their source and target properties."""
@@ -89,38 +136,8 @@ def graph_inputs(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> dict[str, pa
             FROM g_s WHERE schema NOT IN (SELECT schema FROM edge_specs)
             GROUP BY node ORDER BY node"""
         ).to_arrow_table()
-        # Each visible record once, with whether its node holds others (a merged entity).
-        cur.execute(
-            """CREATE TEMP TABLE g_r AS
-            SELECT dataset, entity_id, node, dataset || '/' || entity_id AS record,
-                   count(*) OVER (PARTITION BY node) > 1 AS merged
-            FROM (SELECT DISTINCT dataset, entity_id, node FROM g_s)"""
-        )
-        cur.execute(
-            """CREATE TEMP TABLE g_p AS
-            WITH refs AS (
-                SELECT g.dataset, g.entity_id, g.schema, g.prop, g.value, g.org, g.marking,
-                       g.source_grade, g.first_seen, g.last_seen, g.node AS via, t.node AS ref,
-                       CASE WHEN t.merged THEN t.record END AS ref_record
-                FROM g_s g JOIN g_r t ON t.dataset = g.dataset AND t.entity_id = g.value
-                WHERE g.prop_type = 'entity'
-            )
-            SELECT a.ref AS source, b.ref AS target, a.schema AS kind, a.dataset, a.org,
-                   a.marking, a.source_grade, a.first_seen, a.last_seen,
-                   a.ref_record AS source_record, b.ref_record AS target_record
-            FROM refs a
-            JOIN edge_specs sp ON sp.schema = a.schema AND sp.source_prop = a.prop
-            JOIN refs b ON b.dataset = a.dataset AND b.entity_id = a.entity_id
-                       AND b.prop = sp.target_prop
-            WHERE a.ref <> b.ref
-            UNION ALL
-            SELECT a.via AS source, a.ref AS target, a.schema || ':' || a.prop AS kind,
-                   a.dataset, a.org, a.marking, a.source_grade, a.first_seen, a.last_seen,
-                   CASE WHEN v.merged THEN v.record END AS source_record,
-                   a.ref_record AS target_record
-            FROM refs a JOIN g_r v ON v.dataset = a.dataset AND v.entity_id = a.entity_id
-            WHERE a.schema NOT IN (SELECT schema FROM edge_specs) AND a.via <> a.ref"""
-        )
+        cur.execute(f"CREATE TEMP TABLE g_r AS {RECORDS_SQL}")
+        cur.execute(f"CREATE TEMP TABLE g_p AS {PAIRS_SQL}")
         edges = cur.sql(
             """SELECT source, target, kind,
                    list(DISTINCT dataset ORDER BY dataset) AS datasets,
@@ -130,20 +147,8 @@ def graph_inputs(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> dict[str, pa
                    min(first_seen) AS first_seen, max(last_seen) AS last_seen
             FROM g_p GROUP BY source, target, kind ORDER BY source, target, kind"""
         ).to_arrow_table()
-        ends = cur.sql(
-            """SELECT DISTINCT source, target, kind, source_record, target_record FROM g_p
-            WHERE source_record IS NOT NULL OR target_record IS NOT NULL
-            ORDER BY ALL"""
-        ).to_arrow_table()
-        links = cur.sql(
-            """SELECT a.node, p.left_key AS left_record, p.right_key AS right_record,
-                   p.probability
-            FROM resolve_pairs p
-            JOIN g_r a ON a.record = p.left_key
-            JOIN g_r b ON b.record = p.right_key AND b.node = a.node
-            WHERE a.merged AND p.probability IS NOT NULL
-            ORDER BY ALL"""
-        ).to_arrow_table()
+        ends = cur.sql(f"SELECT * FROM ({ENDS_SQL}) ORDER BY ALL").to_arrow_table()
+        links = cur.sql(f"SELECT * FROM ({LINKS_SQL}) ORDER BY ALL").to_arrow_table()
         topics = cur.sql(
             """SELECT node, value AS topic, dataset, entity_id, org, marking,
                       source_grade AS grade, last_seen
