@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from silobreak.cli import main
+from silobreak.resolve.cantonese import looks_cantonese, reads_as
 from silobreak.resolve.names import (
     DEFAULT_THRESHOLD,
     abjad_pattern,
@@ -94,6 +95,26 @@ def test_a_name_in_arabic_script_meets_its_latin_writing_letter_by_letter() -> N
     assert compare_names("Person", "الجبوري جمال", "Jamal Jabri").score < 0.5
     assert compare_names("Person", "الجابري جمال", "Jamal Jabri").score >= DEFAULT_THRESHOLD
     assert abjad_pattern("zyd") is None
+
+
+def test_a_cantonese_given_name_meets_its_pinyin() -> None:
+    """德明 is "Deming" in Pinyin and "Tak-ming" in Hong Kong's romanisation of Cantonese:
+    no letters in common, so rigour refused the pair (0.19). Read through the characters'
+    two readings, each syllable fits; another name of the same Cantonese writing's surname
+    (Zhiming: 志明) does not, nor does a Pinyin name read as if it were Cantonese."""
+    result = compare_names("Person", "Tak-ming Liu", "LIU, Deming")
+    assert "tak ming=deming (cantonese 0.80)" in result.explain()
+    assert result.score >= DEFAULT_THRESHOLD
+    assert compare_names("Person", "LIU, Deming", "Tak-ming Liu").score == result.score
+    # a stop word to rigour ("to") is a syllable here; Pinyin written apart aligns too
+    assert compare_names("Person", "Hoi-to Yuen", "YUAN, Haitao").score >= DEFAULT_THRESHOLD
+    assert compare_names("Person", "Man-wah Lee", "LI Wen Hua").score >= DEFAULT_THRESHOLD
+    assert compare_names("Person", "Tak-ming Liu", "LIU, Zhiming").score < 0.5
+    # a Pinyin name is not read as Cantonese: without a hyphen or a syllable Pinyin lacks
+    assert not looks_cantonese(["hui", "ming"], "Hui Ming Zhang")
+    assert looks_cantonese(["ka", "yan"], "Ka-yan Wong")
+    assert reads_as(["sze", "yu"], ["siyu"]) and reads_as(["tsz", "ho"], ["zi", "hao"])
+    assert not reads_as(["tak", "ming"], ["de"])
 
 
 def test_a_pair_scores_the_same_from_either_side() -> None:

@@ -170,6 +170,23 @@ def test_blocking_pairs_a_company_name_with_one_word_mistyped() -> None:
     assert not any(1 in p and max(p) >= 2 + declarations for p in pairs)
 
 
+def test_blocking_pairs_a_cantonese_given_name_with_its_pinyin() -> None:
+    """"Mei-wah Ma" and "MA, Meihua" (美华) share no key but the surname, which hundreds of
+    records hold: the Cantonese given name's Pinyin readings pair them, with the name
+    written whole or apart ("MA MEI HUA"), and not with another Ma ("MA, Zhiming")."""
+    many = MAX_KEY_RECORDS + 1
+    records = [
+        _rec("bank/1", "Person", {"Mei-wah Ma"}),
+        _rec("registry/1", "Person", {"MA, Meihua"}),
+        _rec("police/1", "Person", {"MA MEI HUA"}),
+        _rec("registry/2", "Person", {"MA, Zhiming"}),
+        *(_rec(f"b/{k}", "Person", {f"Ma Ti{k}mo"}) for k in range(many)),
+    ]
+    pairs = set(_pairs(records))
+    assert {(0, 1), (0, 2)} <= pairs
+    assert (0, 3) not in pairs
+
+
 def test_an_arabic_legal_form_is_a_legal_form() -> None:
     """rigour's data does not tag ش.ذ.م.م (a limited liability company): as a fourth word of
     the name, it kept a customs declaration's "ATLAS OCEAN HOLDINGS ش.ذ.م.م" from the key of

@@ -43,6 +43,7 @@ from collections.abc import Iterator
 
 from rigour.names import Name, NamePart, NamePartTag
 
+from silobreak.resolve.cantonese import pinyin_readings, spans
 from silobreak.resolve.compare import words
 from silobreak.resolve.names import analyse, name_type
 from silobreak.resolve.records import Record
@@ -89,6 +90,22 @@ def _symbol_pairs(name: Name) -> list[str]:
         for y in b
         if x != y
     ]
+
+
+def _cantonese_keys(family: str, name: Name) -> set[str]:
+    """A given name written the Hong Kong way ("Mei-wah Ma") keyed by its Pinyin readings
+    ("meihua"), each with every other part of the name (``nn:``) and written together with
+    them (``nc:``), so it meets "MA, Meihua" and "MA MEI HUA" as those meet each other
+    (``cantonese.py``)."""
+    words = [p.comparable for p in name.parts]
+    keys: set[str] = set()
+    for start, stop in spans(words, name.original):
+        others = [w for w in words[:start] + words[stop:] if len(w) >= 2]
+        for reading in pinyin_readings(words[start:stop]):
+            keys.update(f"nn:{family}:{'|'.join(sorted((reading, w)))}" for w in others)
+            run = [*words[:start], reading, *words[stop:]]
+            keys.update(f"nc:{family}:{''.join(run[k:] + run[:k])}" for k in range(len(run)))
+    return keys
 
 
 def other_script(record: Record) -> bool:
@@ -153,6 +170,8 @@ def record_keys(record: Record) -> tuple[set[str], PartSets]:
             run = [p.comparable for p in name.parts if p.tag not in _SKIP_TAGS]
             if len(run) >= 2:
                 keys.update(f"nc:{family}:{''.join(run[k:] + run[:k])}" for k in range(len(run)))
+        if family == "person":
+            keys.update(_cantonese_keys(family, name))
         keys.update(
             f"ns:{family}:{symbol.id}"
             for symbol in name.symbols

@@ -41,6 +41,13 @@ from rigour.names import (
     pair_symbols,
 )
 
+from silobreak.resolve.cantonese import (
+    MIN_SYLLABLES,
+    is_syllable,
+    looks_cantonese,
+    readings,
+    reads_as,
+)
 from silobreak.resolve.pinyin import SYLLABLES, is_pinyin
 
 DEFAULT_THRESHOLD = 0.7
@@ -219,6 +226,55 @@ def _own_name_lost(name: Analysed, used: set[int]) -> list[int]:
     return []
 
 
+def _runs(parts: Sequence[Part], shortest: int, longest: int) -> list[list[Part]]:
+    """Runs of consecutive parts (by position), longest first."""
+    out = []
+    for size in range(longest, shortest - 1, -1):
+        for k in range(len(parts) - size + 1):
+            run = list(parts[k : k + size])
+            if run[-1].position - run[0].position == size - 1:
+                out.append(run)
+    return out
+
+
+def _cantonese_reading(
+    a: Analysed, b: Analysed, used_a: set[int], used_b: set[int], left: str, right: str
+) -> PartMatch | None:
+    """A given name in Hong Kong's romanisation of Cantonese on one side and in Pinyin on
+    the other ("Tak-ming" / "Deming", see ``cantonese.py``), among the parts not yet
+    aligned; marks them used."""
+    for x, y, used_x, used_y, text in (
+        (a, b, used_a, used_b, left),
+        (b, a, used_b, used_a, right),
+    ):
+        free_y = [p for p in y.parts if p.position not in used_y and is_pinyin(p.comparable)]
+        if not free_y:
+            continue
+        # light parts too: "to" of "Hoi-to" is an English stop word to rigour
+        free_x = [p for p in x.parts if p.position not in used_x]
+        runs = [
+            run
+            for run in _runs(free_x, MIN_SYLLABLES, 3)
+            if looks_cantonese([p.comparable for p in run], text)
+            and all(is_syllable(p.comparable) for p in run)
+        ]
+        for run in runs:
+            for other in _runs(free_y, 1, 3):
+                if not reads_as([p.comparable for p in run], [p.comparable for p in other]):
+                    continue
+                used_x.update(p.position for p in run)
+                used_y.update(p.position for p in other)
+                q, r = (run, other) if x is a else (other, run)
+                return PartMatch(
+                    " ".join(p.form for p in q),
+                    " ".join(p.form for p in r),
+                    _PHONETIC_SCORE,
+                    "cantonese",
+                    sum(p.weight for p in (*run, *other)),
+                )
+    return None
+
+
 def _sound_alike(a: Part, b: Part, pinyin: bool) -> bool:
     """Equal metaphones, unless the names are romanised Mandarin and the parts two different
     syllables: Zhao, Zhou and Zhu share a metaphone and are three surnames."""
@@ -355,10 +411,12 @@ def analyse(kind: NameTypeTag, text: str) -> tuple[Analysed, ...]:
 
 
 def load_name_data() -> None:
-    """Load rigour's name databases now (about seven seconds, once per process): called
-    before forking workers, which otherwise each load them again."""
+    """Load rigour's name databases (about seven seconds, once per process) and the
+    Cantonese readings (``cantonese.readings``, a second) now: called before forking
+    workers, which otherwise each load them again."""
     for kind in (NameTypeTag.PER, NameTypeTag.ORG, NameTypeTag.OBJ):
         analyze_names(kind, ["Ivan Petrov Holdings LLC"])
+    readings()
 
 
 def compare_names(schema: str, left: str, right: str) -> NameComparison:
@@ -465,6 +523,10 @@ def _score_pairing(
         used_a.update(p.position for p in qps)
         used_b.update(p.position for p in rps)
         matches.append(PartMatch(al.qstr, al.rstr, score, f"symbol:{category}", weight))
+    if kind == NameTypeTag.PER:
+        cantonese = _cantonese_reading(a, b, used_a, used_b, left, right)
+        if cantonese is not None:
+            matches.append(cantonese)
     rest_a = [p.part for p in parts_a if p.position not in used_a]
     rest_b = [p.part for p in parts_b if p.position not in used_b]
     solos_a: list[Part] = []

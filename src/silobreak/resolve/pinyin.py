@@ -38,3 +38,16 @@ def is_pinyin(word: str) -> bool:
         ):
             ends.add(stop)
     return len(word) in ends
+
+
+@lru_cache(maxsize=20_000)
+def segmentations(word: str) -> tuple[tuple[str, ...], ...]:
+    """Every way to read a lower-case word as Pinyin syllables ("xian": xian, or xi + an);
+    none if it is not Pinyin."""
+    if not word:
+        return ((),)
+    out: list[tuple[str, ...]] = []
+    for stop in range(1, min(len(word), _LONGEST) + 1):
+        if word[:stop] in SYLLABLES:
+            out.extend((word[:stop], *rest) for rest in segmentations(word[stop:]))
+    return tuple(out)
