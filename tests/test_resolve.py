@@ -171,7 +171,7 @@ def test_blocking_pairs_a_company_name_with_one_word_mistyped() -> None:
 
 
 def test_blocking_pairs_a_cantonese_given_name_with_its_pinyin() -> None:
-    """"Mei-wah Ma" and "MA, Meihua" (美华) share no key but the surname, which hundreds of
+    """ "Mei-wah Ma" and "MA, Meihua" (美华) share no key but the surname, which hundreds of
     records hold: the Cantonese given name's Pinyin readings pair them, with the name
     written whole or apart ("MA MEI HUA"), and not with another Ma ("MA, Zhiming")."""
     many = MAX_KEY_RECORDS + 1
