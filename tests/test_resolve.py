@@ -170,6 +170,26 @@ def test_blocking_pairs_a_company_name_with_one_word_mistyped() -> None:
     assert not any(1 in p and max(p) >= 2 + declarations for p in pairs)
 
 
+def test_blocking_pairs_a_company_name_mistyped_at_a_word_s_start() -> None:
+    """A typo within a word's first three letters ("LINERALS") misses the beginnings' key
+    (``nb:``); where every other key of the name is held past the limits, the words'
+    endings still meet the company, and no company of another word."""
+    declarations = RARE_KEY_RECORDS + 5
+    many = MAX_KEY_RECORDS + 1
+    records = [
+        _rec("registry/1", "Company", {"HARBOR COASTAL MINERALS S.A."}),
+        _rec("bank/typo", "Company", {"Harbor Coastal linerals SA"}),
+        *(
+            _rec(f"customs/{k}", "Company", {"HARBOR COASTAL MINERALS"})
+            for k in range(declarations)
+        ),
+        *(_rec(f"b/{k}", "Company", {f"Harbor Coastal Tim{k}ber Ltd"}) for k in range(many)),
+    ]
+    pairs = set(_pairs(records))
+    assert (0, 1) in pairs
+    assert not any(1 in p and max(p) >= 2 + declarations for p in pairs)
+
+
 def test_blocking_pairs_a_cantonese_given_name_with_its_pinyin() -> None:
     """ "Mei-wah Ma" and "MA, Meihua" (美华) share no key but the surname, which hundreds of
     records hold: the Cantonese given name's Pinyin readings pair them, with the name

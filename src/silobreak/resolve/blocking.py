@@ -16,7 +16,9 @@ Every record gets keys, and the first letter of a key is its kind:
   Zaharov"), which pair a record written in another script than Latin whatever their
   count, and two Latin records only when rare (rigour scores Zhou / Chiu as one name: a
   common pair among Latin records adds ambiguity, not recall), and a company's whole name
-  (``nf:``, its distinctive parts without the legal form), which pairs its records however
+  (``nf:``, its distinctive parts without the legal form; ``nb:``, each part cut to its first
+  three letters, and ``ne:``, one part in turn cut to its last four, for a typo), which
+  pairs its records however
   many companies share it, up to the limit of any key, and a name's parts written together
   from each part in turn (``nc:``, "zixuanyao" for "Zi Xuan Yao", "Zixuan Yao" and "YAO,
   Zixuan": syllables one clerk splits and another joins). The composite keys keep common parts
@@ -54,6 +56,7 @@ RARE_KEY_RECORDS = 20  # a name part or an address this rare pairs records on it
 VERY_RARE_KEY_RECORDS = 5  # a sound, a symbol, a birth date or a part-and-year: this rare
 _MAX_PAIRED_PARTS = 5  # names with more parts get no pair keys (their count grows fast)
 PREFIX = 4  # letters of a part in a pair of beginnings (``nx:``)
+ENDING = 4  # letters of a company name's word in the key of its ending (``ne:``)
 MAX_SYMBOL_PAIRS = 100  # pairs of name symbols of one name (``nt:``), beyond which none
 # The parameters of ``sql.CANDIDATE_PAIRS``, in its order.
 BLOCKING_LIMITS = (MAX_KEY_RECORDS, RARE_KEY_RECORDS, VERY_RARE_KEY_RECORDS)
@@ -150,6 +153,15 @@ def record_keys(record: Record) -> tuple[set[str], PartSets]:
             # ("SAHHARA DELTA FISHERIES"), whose company's many declarations hold every other
             # key of its words past the rare-key limit.
             keys.add(f"nb:{family}:{'|'.join(sorted(f[:3] for f in forms))}")
+            # ... and, for a typo within a word's first three letters ("HARBOR COASTAL
+            # LINERALS", "SAVANNA DELTA SAEFOOD"), the other words whole with that word's
+            # last four letters. With three, "Harbor Coastal Minerals / Metals / Chemicals"
+            # met: in large tuning world 1, 4.4% more pairs for F1 0.9328 -> 0.9355; with
+            # four, 0.3% more for 0.9347.
+            keys.update(
+                f"ne:{family}:{'|'.join(forms[:k] + forms[k + 1 :])}|~{form[-ENDING:]}"
+                for k, form in enumerate(forms)
+            )
         for part in parts:
             keys.add(f"n:{family}:{part.comparable}")
             keys.update(f"ny:{family}:{year}:{part.comparable}" for year in years)

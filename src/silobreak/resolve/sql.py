@@ -13,9 +13,9 @@ from __future__ import annotations
 # name to rigour), but held by a few it meets transliterations that share no spelling
 # ("Sacharow Ludmila" / "Lyudmila Zaharov").
 #
-# A company's whole name (``nf:``, and by its words' beginnings ``nb:``) is strong too,
-# however many companies share it (within the limit of any key): the comparison, not
-# blocking, must tell them apart.
+# A company's whole name (``nf:``, and by its words' beginnings ``nb:`` or endings ``ne:``) is
+# strong too, however many companies share it (within the limit of any key): the comparison,
+# not blocking, must tell them apart.
 #
 # A pair is a candidate if it shares an identifier or a symbol pair, two name parts, keys of
 # two kinds, a rare name part or address, or a very rare key of any kind. Grouping first by
@@ -33,7 +33,7 @@ usable AS (
 ),
 shared AS (
     SELECT a.rec AS i, b.rec AS j, left(a.key, 1) AS kind,
-        CASE WHEN left(a.key, 3) IN ('id:', 'nf:', 'nb:')
+        CASE WHEN left(a.key, 3) IN ('id:', 'nf:', 'nb:', 'ne:')
               OR (left(a.key, 3) = 'nt:' AND (a.other_script OR b.other_script))
              THEN 1 ELSE 0 END AS strong,
         CASE WHEN left(a.key, 2) = 'n:' THEN 1 ELSE 0 END AS name,
