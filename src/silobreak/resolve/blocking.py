@@ -18,11 +18,12 @@ Every record gets keys, and the first letter of a key is its kind:
   common pair among Latin records adds ambiguity, not recall), and a company's whole name
   (``nf:``, its distinctive parts without the legal form; ``nb:``, each part cut to its first
   three letters, and ``ne:``, one part in turn cut to its last four, for a typo), which
-  pairs its records however
-  many companies share it, up to the limit of any key, and a name's parts written together
-  from each part in turn (``nc:``, "zixuanyao" for "Zi Xuan Yao", "Zixuan Yao" and "YAO,
-  Zixuan": syllables one clerk splits and another joins). The composite keys keep common parts
-  usable: ``john`` alone is held by too many records, ``john`` born on 1970-05-03 is not;
+  pairs its records however many companies share it, up to the limit of any key, and a
+  name's parts written together from each part in turn (``nc:``, "zixuanyao" for "Zi Xuan
+  Yao", "Zixuan Yao" and "YAO, Zixuan": syllables one clerk splits and another joins; for a
+  given name written the Hong Kong way, also its Pinyin readings, ``cantonese.py``). The
+  composite keys keep common parts usable: ``john`` alone is held by too many records,
+  ``john`` born on 1970-05-03 is not;
 - ``d`` full birth dates;
 - ``p`` birth places;
 - ``a`` addresses: the whole address and each pair of neighbouring words (a postcode, a

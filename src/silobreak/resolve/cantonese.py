@@ -2,23 +2,23 @@
 
 One name, two spellings with no letters in common: 德明 is "Deming" in Pinyin (mainland
 registries, most banks) and "Tak-ming" in Hong Kong's romanisation of its Cantonese reading
-(HK identity cards and passports, the diaspora's records). No edit distance, sound code or
-rigour symbol relates them; only the characters do. So this module keeps, for every syllable
-of Cantonese as Hong Kong writes it, the Pinyin syllables of the characters read that way, and
-a run of Cantonese syllables ("tak", "ming") meets a Pinyin name ("deming", or "de ming")
-when each syllable is a reading of one character in both: tak is 德 (and 特), whose Pinyin is
-de (te); ming is 明, ming.
+(HK identity cards and passports, the diaspora's records). No edit distance or sound code
+relates them, and rigour's name symbols know only some such names; the characters do. So
+this module keeps, for every syllable of Cantonese as Hong Kong writes it, the Pinyin
+syllables of the characters read that way, and a run of Cantonese syllables ("tak", "ming")
+meets a Pinyin name ("deming", or "de ming") when each syllable is a reading of one
+character in both: tak is 德 (and 特), whose Pinyin is de (te); ming is 明, ming.
 
 The readings come from two dictionaries shipped on PyPI: ToJyutping (Cantonese, in Jyutping)
 and pypinyin (Mandarin), over the common characters (the first levels of GB 2312 and Big5,
 the 3,755 and 5,401 characters each standard ranks commonest: 6,722 together), each at its
 first (commonest) reading in both. With every reading of every character a Cantonese
 syllable stood for 10-40 Pinyin ones ("chi" for 43), which would let unrelated names meet;
-at the first readings of common characters, for about 3. Hong
-Kong's spelling is not Jyutping (Jyutping "dak", "zeon", "jyun", "koeng" are written "tak",
-"chun", "yuen", "keung"), and clerks vary it ("Sze"/"Tsz"/"Chi", "Wah"/"Wa"), so both are
-folded to one key (``fold``): unaspirated and aspirated initials as one (b/p, d/t, g/k, z/c as
-"ch"), "aa" as "a", a final "h" dropped, "ee"/"oo"/"ue" as "i"/"u"/"u", "ou" as "o".
+at the first readings of common characters, for about 3. Hong Kong's spelling is not
+Jyutping (Jyutping "dak", "zeon", "jyun", "koeng" are written "tak", "chun", "yuen",
+"keung"), and clerks vary it ("Sze"/"Tsz"/"Chi", "Wah"/"Wa"), so both are folded to one key
+(``fold``): unaspirated and aspirated initials as one (b/p, d/t, g/k, z/c as "ch"), "aa" as
+"a", a final "h" dropped, "ee"/"oo"/"ue" as "i"/"u"/"u", "ou" as "o".
 
 Loading ToJyutping takes over a second, so the table is built on first use
 (``names.load_name_data`` builds it before resolution forks its workers), not on import.
@@ -36,6 +36,7 @@ from silobreak.resolve.pinyin import SYLLABLES, segmentations
 
 _CJK = range(0x4E00, 0xA000)  # the CJK Unified Ideographs block: every common character
 MIN_SYLLABLES = 2  # a single syllable ("Wah" / "Hua") is too common a coincidence
+MAX_READINGS = 32  # Pinyin readings of one Cantonese given name given to blocking, at most
 
 
 def fold(syllable: str, jyutping: bool = False) -> str:
@@ -136,9 +137,6 @@ def looks_cantonese(syllables: Sequence[str], text: str) -> bool:
         return True
     joined = "-".join(syllables)
     return joined in text.lower()
-
-
-MAX_READINGS = 32  # Pinyin readings of one Cantonese given name given to blocking, at most
 
 
 def spans(words: Sequence[str], text: str) -> list[tuple[int, int]]:
