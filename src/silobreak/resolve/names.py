@@ -47,6 +47,7 @@ from silobreak.resolve.cantonese import (
     looks_cantonese,
     readings,
     reads_as,
+    start_readings,
 )
 from silobreak.resolve.pinyin import SYLLABLES, is_pinyin
 
@@ -412,8 +413,9 @@ def analyse(kind: NameTypeTag, text: str) -> tuple[Analysed, ...]:
 
 def load_name_data() -> None:
     """Load rigour's name databases (about seven seconds, once per process) and the
-    Cantonese readings (``cantonese.readings``, a second) now: called before forking
-    workers, which otherwise each load them again."""
+    Cantonese readings (``cantonese.readings``, two seconds in a child process meanwhile)
+    now: called before forking workers, which otherwise each load them again."""
+    start_readings()  # in a child process, while rigour loads here
     for kind in (NameTypeTag.PER, NameTypeTag.ORG, NameTypeTag.OBJ):
         analyze_names(kind, ["Ivan Petrov Holdings LLC"])
     readings()
