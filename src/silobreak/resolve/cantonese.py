@@ -105,9 +105,10 @@ def start_readings() -> None:
 def readings() -> dict[str, frozenset[str]]:
     """Folded Cantonese syllable -> the Pinyin syllables of the characters read that way.
 
-    Built in a child process: the two dictionaries load about half a million Python objects
-    that would stay here for the garbage collector to walk on every full collection (name
-    comparisons ran 5-15% slower beside them); the table itself is a few hundred entries."""
+    Built in a child process: the two dictionaries load about 460,000 Python objects that
+    would stay here for the garbage collector to walk on every full collection (the name
+    cases of ``bench_names.py`` ran at half speed beside them); the table itself is a few
+    hundred entries."""
     global _CHILD
     start_readings()
     assert _CHILD is not None
