@@ -107,9 +107,13 @@ def _cantonese_keys(family: str, name: Name) -> set[str]:
         others = [w for w in words[:start] + words[stop:] if len(w) >= 2]
         for reading in pinyin_readings(words[start:stop]):
             keys.update(f"nn:{family}:{'|'.join(sorted((reading, w)))}" for w in others)
-            run = [*words[:start], reading, *words[stop:]]
-            keys.update(f"nc:{family}:{''.join(run[k:] + run[:k])}" for k in range(len(run)))
+            keys.update(_written_together(family, [*words[:start], reading, *words[stop:]]))
     return keys
+
+
+def _written_together(family: str, run: list[str]) -> set[str]:
+    """``nc:`` keys: a name's parts written together, starting from each part in turn."""
+    return {f"nc:{family}:{''.join(run[k:] + run[:k])}" for k in range(len(run))}
 
 
 def other_script(record: Record) -> bool:
@@ -182,7 +186,7 @@ def record_keys(record: Record) -> tuple[set[str], PartSets]:
             # and "YAO, Zixuan" all read "zixuanyao" from one of their parts.
             run = [p.comparable for p in name.parts if p.tag not in _SKIP_TAGS]
             if len(run) >= 2:
-                keys.update(f"nc:{family}:{''.join(run[k:] + run[:k])}" for k in range(len(run)))
+                keys.update(_written_together(family, run))
         if family == "person":
             keys.update(_cantonese_keys(family, name))
         keys.update(

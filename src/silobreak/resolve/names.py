@@ -41,14 +41,7 @@ from rigour.names import (
     pair_symbols,
 )
 
-from silobreak.resolve.cantonese import (
-    MIN_SYLLABLES,
-    is_syllable,
-    looks_cantonese,
-    readings,
-    reads_as,
-    start_readings,
-)
+from silobreak.resolve.cantonese import readings, reads_as, spans, start_readings
 from silobreak.resolve.pinyin import SYLLABLES, is_pinyin
 
 DEFAULT_THRESHOLD = 0.7
@@ -252,12 +245,10 @@ def _cantonese_reading(
         if not free_y:
             continue
         # light parts too: "to" of "Hoi-to" is an English stop word to rigour
-        free_x = [p for p in x.parts if p.position not in used_x]
         runs = [
-            run
-            for run in _runs(free_x, MIN_SYLLABLES, 3)
-            if looks_cantonese([p.comparable for p in run], text)
-            and all(is_syllable(p.comparable) for p in run)
+            list(x.parts[start:stop])
+            for start, stop in spans([p.comparable for p in x.parts], text)
+            if not used_x.intersection(range(start, stop))
         ]
         for run in runs:
             for other in _runs(free_y, 1, 3):
